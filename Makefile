@@ -1,0 +1,147 @@
+# clearance - build, test, install.
+#
+#   make                 library, the `clearance` program and the hook entry points
+#   make check           everything under ASan+UBSan (leak checking on): unit tests,
+#                        integration tests with real pushes, conformance, fuzz seeds
+#   make demo            a bare repository with the hooks, one push accepted, one rejected
+#   make fuzz            libFuzzer harnesses (clang), each run for FUZZ_SECONDS
+#   make install PREFIX=/usr/local DESTDIR=
+#
+# Dependencies come from pkg-config; `make check` and `make demo` first run
+# tools/install-deps.sh, which apt-get installs whatever is missing.
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share/clearance
+MANDIR  ?= $(PREFIX)/share/man
+DESTDIR ?=
+
+CC      ?= cc
+CLANG   ?= clang
+BUILD   ?= build
+OPT     ?= -O2 -g
+SAN     ?=
+FUZZ_SECONDS ?= 20
+
+PKGS     := libgit2 libcurl jansson libpcre2-8 yaml-0.1 sqlite3 libcrypto
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+WARN     := -Wall -Wextra -Werror -std=c11
+CPPFLAGS += -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 -Ilib -I$(BUILD)/gen
+ALL_CFLAGS = $(WARN) $(OPT) $(SAN) $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(SAN) $(LDFLAGS)
+
+LIB_SRC   := $(sort $(wildcard lib/*.c))
+CLI_SRC   := $(sort $(wildcard cli/*.c hooks/*.c))
+UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
+TOOL_SRC  := $(sort $(wildcard tests/tools/*.c))
+FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+TEMPLATES := $(sort $(wildcard templates/*))
+HOOKS     := pre-receive update
+
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/templates_data.o
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/%)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+
+.PHONY: all check check-unit check-cases test deps demo fuzz fuzz-build install uninstall clean bench
+.DELETE_ON_ERROR:
+
+all: $(BUILD)/clearance $(HOOKS:%=$(BUILD)/hooks/%)
+
+$(BUILD)/%.o: %.c $(wildcard lib/*.h cli/*.h hooks/*.h) | $(BUILD)/gen/templates_data.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# Templates are compiled in so a hook symlinked anywhere still has its texts.
+$(BUILD)/tools/embed: tools/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -O2 -o $@ $<
+
+$(BUILD)/gen/templates_data.c $(BUILD)/gen/templates_data.h: $(BUILD)/tools/embed $(TEMPLATES)
+	@mkdir -p $(BUILD)/gen
+	$(BUILD)/tools/embed $(BUILD)/gen/templates_data $(TEMPLATES)
+
+$(BUILD)/gen/templates_data.o: $(BUILD)/gen/templates_data.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/libclearance.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/clearance: $(CLI_OBJ) $(BUILD)/libclearance.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libclearance.a $(PKG_LIBS)
+
+# Hook entry points: git runs them by name; the program dispatches on argv[0].
+$(BUILD)/hooks/%: $(BUILD)/clearance
+	@mkdir -p $(dir $@)
+	ln -sf ../clearance $@
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libclearance.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libclearance.a $(PKG_LIBS) $(CMOCKA_LIBS)
+
+$(BUILD)/tests/%: tests/tools/%.c $(BUILD)/libclearance.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libclearance.a $(PKG_LIBS) $(CMOCKA_LIBS)
+
+deps:
+	@sh tools/install-deps.sh
+
+# The whole suite, built a second time with sanitizers into build/san.
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+check: deps
+	$(MAKE) all
+	$(MAKE) BUILD=build/san OPT="-O1 -g" SAN="$(SAN_FLAGS)" test
+	$(MAKE) fuzz-seeds
+
+export ASAN_OPTIONS := detect_leaks=1:abort_on_error=0:halt_on_error=1:strict_string_checks=1
+export UBSAN_OPTIONS := print_stacktrace=1:halt_on_error=1
+export LSAN_OPTIONS := suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
+
+test: all $(UNIT_BIN) $(TOOL_BIN)
+	@sh tests/run-all.sh $(BUILD)
+
+demo: deps
+	$(MAKE) all
+	@sh tools/demo.sh $(BUILD)
+
+bench: all
+	@bash bench/hook-dco.sh $(BUILD)
+
+fuzz-build: $(FUZZ_SRC)
+	@$(MAKE) --no-print-directory FUZZ_MODE=1 $(FUZZ_BIN:$(BUILD)/%=build/fuzzer/%)
+
+FUZZ_LIB_SRC := $(LIB_SRC)
+build/fuzzer/fuzz/%: tests/fuzz/%.c $(LIB_SRC) build/gen/templates_data.c
+	@mkdir -p $(dir $@)
+	$(CLANG) $(WARN) -Wno-unused-command-line-argument -g -O1 -fsanitize=fuzzer,address,undefined \
+		$(PKG_CFLAGS) -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 -Ilib -Ibuild/gen \
+		-o $@ $< $(LIB_SRC) build/gen/templates_data.c $(PKG_LIBS)
+
+
+fuzz: deps
+	$(MAKE) all fuzz-build
+	@sh tests/fuzz/run.sh build/fuzzer/fuzz $(FUZZ_SECONDS)
+
+# In `make check`: every harness replays its seed corpus (regressions stay fixed).
+fuzz-seeds:
+	@if command -v $(CLANG) >/dev/null 2>&1; then \
+		$(MAKE) --no-print-directory fuzz-build && sh tests/fuzz/run.sh build/fuzzer/fuzz 0; \
+	else echo "fuzz: skipped (no $(CLANG))"; fi
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/templates $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(BUILD)/clearance $(DESTDIR)$(BINDIR)/clearance
+	install -m 644 $(TEMPLATES) $(DESTDIR)$(DATADIR)/templates/
+	install -m 644 docs/clearance.1 $(DESTDIR)$(MANDIR)/man1/clearance.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/clearance $(DESTDIR)$(MANDIR)/man1/clearance.1
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build

@@ -1,0 +1,36 @@
+/*
+ * check.h - the table of checks and the context each one runs in.
+ *
+ * Layer rule: adding a check means one new file and one row in checks.c.
+ * The engine (engine.h) builds a context per ref update and runs every
+ * enabled row; a check reads the policy and the commits and appends findings.
+ */
+#ifndef CL_CHECK_H
+#define CL_CHECK_H
+
+#include <git2.h>
+#include <stddef.h>
+
+#include "commit.h"
+#include "finding.h"
+#include "policy.h"
+
+struct cl_check_ctx {
+	git_repository *repo;              /* NULL when commits are not from a repository */
+	const struct cl_policy *policy;
+	const char *ref;                   /* the ref being updated; may be NULL */
+	const struct cl_commit *commits;   /* new commits, oldest first */
+	size_t commit_count;
+	struct cl_findings *findings;      /* where to append */
+};
+
+struct cl_check {
+	const char *name;      /* "dco"; also the finding's `check` */
+	int (*enabled)(const struct cl_policy *policy);
+	int (*run)(struct cl_check_ctx *ctx);   /* 0 or < 0 on error; problems are findings */
+};
+
+/* The table, in the order checks run and report. */
+const struct cl_check *cl_checks(size_t *count);
+
+#endif

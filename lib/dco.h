@@ -1,0 +1,48 @@
+/*
+ * dco.h - the Developer Certificate of Origin sign-off check.
+ *
+ * Layer rule: works on struct cl_commit arrays (commit.h) and appends to a
+ * findings list; knows nothing of repositories or policy files. policy.c
+ * fills struct cl_dco_options from the `dco:` section.
+ */
+#ifndef CL_DCO_H
+#define CL_DCO_H
+
+#include "commit.h"
+#include "finding.h"
+#include "pattern.h"
+
+enum cl_dco_match {
+	CL_DCO_MATCH_EMAIL = 0,      /* sign-off e-mail equals the author's (case-insensitive) */
+	CL_DCO_MATCH_NAME_AND_EMAIL  /* name must be equal too */
+};
+
+struct cl_dco_options {
+	int enabled;
+	int check_merges;                 /* 0: merge commits are skipped [default] */
+	enum cl_dco_match match;          /* [email] */
+	int accept_committer;             /* committer's sign-off also counts [off] */
+	int remediation_individual;       /* "I, Name <e>, hereby add my Signed-off-by ..." [off] */
+	int remediation_third_party;      /* "On behalf of Name <e>, I, ..." [off]; needs individual */
+	int lenient;                      /* a sign-off line anywhere in the message counts [off] */
+	struct cl_pattern_list exempt_authors; /* author e-mail globs that need no sign-off */
+};
+
+#define CL_DCO_OPTIONS_INIT { 1, 0, CL_DCO_MATCH_EMAIL, 0, 0, 0, 0, CL_PATTERN_LIST_INIT }
+
+/* Release what the options own (the exempt pattern list). */
+void cl_dco_options_dispose(struct cl_dco_options *opts);
+
+/*
+ * Check `count` commits pushed to `ref` (may be NULL) and append one finding
+ * (check "dco", severity error) per failing commit, with the expected and
+ * found identities and the command that fixes it. Commits are given oldest
+ * first, as a push introduces them; remediation commits may sign off for any
+ * commit in the same array.
+ *
+ * @return the number of failing commits (>= 0), or < 0 on error.
+ */
+int cl_dco_check(struct cl_findings *findings, const struct cl_dco_options *opts,
+	const char *ref, const struct cl_commit *commits, size_t count);
+
+#endif

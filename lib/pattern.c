@@ -1,0 +1,175 @@
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "pattern.h"
+#include "buf.h"
+#include "error.h"
+
+#include <pcre2.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Generous for refnames and e-mails, tiny against catastrophic backtracking. */
+#define PATTERN_MATCH_LIMIT 100000
+#define PATTERN_DEPTH_LIMIT 1000
+#define PATTERN_MAX_LEN     4096
+
+struct cl_pattern {
+	char *text;
+	pcre2_code *code;
+};
+
+static int glob_to_regex(struct cl_buf *re, const char *glob, unsigned int flags)
+{
+	const char *p;
+	int error = 0;
+
+	error |= cl_buf_puts(re, "^(?:");
+	for (p = glob; *p && error >= 0; p++) {
+		if (*p == '*' && p[1] == '*') {
+			error = cl_buf_puts(re, ".*");
+			while (p[1] == '*')
+				p++;
+		} else if (*p == '*') {
+			error = cl_buf_puts(re, (flags & CL_PATTERN_PATH) ? "[^/]*" : ".*");
+		} else if (*p == '?') {
+			error = cl_buf_puts(re, (flags & CL_PATTERN_PATH) ? "[^/]" : ".");
+		} else {
+			if (*p == '\\') {
+				if (!p[1])
+					return cl_error_setc(CL_EINVALID,
+						"trailing backslash at offset %zu", (size_t)(p - glob));
+				p++;
+			}
+			/* \Q..\E cannot quote a "\E" inside it; escape one byte at a time. */
+			if (strchr("\\^$.|?*+()[]{}/-#", *p))
+				error = cl_buf_putc(re, '\\');
+			if (error >= 0)
+				error = cl_buf_putc(re, *p);
+		}
+	}
+	if (error >= 0)
+		error = cl_buf_puts(re, ")$");
+	return error;
+}
+
+int cl_pattern_compile(struct cl_pattern **out, const char *text, unsigned int flags)
+{
+	struct cl_pattern *pat = NULL;
+	struct cl_buf re = CL_BUF_INIT;
+	const char *src;
+	uint32_t options = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_DOLLAR_ENDONLY;
+	int errcode, error = 0;
+	PCRE2_SIZE erroff;
+
+	if (!*text)
+		return cl_error_setc(CL_EINVALID, "empty pattern");
+	if (strlen(text) > PATTERN_MAX_LEN)
+		return cl_error_setc(CL_EINVALID, "pattern longer than %d bytes", PATTERN_MAX_LEN);
+	if (flags & CL_PATTERN_CASELESS)
+		options |= PCRE2_CASELESS;
+
+	if (strncmp(text, "re:", 3) == 0) {
+		if ((error = cl_buf_printf(&re, "^(?:%s)$", text + 3)) < 0)
+			goto done;
+	} else if ((error = glob_to_regex(&re, text, flags)) < 0) {
+		goto done;
+	}
+	src = cl_buf_cstr(&re);
+
+	pat = calloc(1, sizeof(*pat));
+	CL_CHECK_ALLOC(pat);
+	pat->text = strdup(text);
+	CL_CHECK_ALLOC(pat->text);
+	pat->code = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED, options,
+		&errcode, &erroff, NULL);
+	if (!pat->code) {
+		PCRE2_UCHAR msg[256];
+		pcre2_get_error_message(errcode, msg, sizeof(msg));
+		/* Report offsets in the user's text, not in our wrapped regex. */
+		error = cl_error_setc(CL_EINVALID, "%s at offset %zu", (char *)msg,
+			strncmp(text, "re:", 3) == 0 && erroff >= 4 ? (size_t)erroff - 4 + 3 : (size_t)erroff);
+		goto done;
+	}
+	*out = pat;
+	pat = NULL;
+done:
+	cl_pattern_free(pat);
+	cl_buf_dispose(&re);
+	return error;
+}
+
+int cl_pattern_match(const struct cl_pattern *pattern, const char *subject)
+{
+	pcre2_match_data *md;
+	pcre2_match_context *mc;
+	int rc;
+
+	md = pcre2_match_data_create(1, NULL);
+	mc = pcre2_match_context_create(NULL);
+	if (!md || !mc) {
+		pcre2_match_data_free(md);
+		pcre2_match_context_free(mc);
+		return cl_error_set("out of memory");
+	}
+	pcre2_set_match_limit(mc, PATTERN_MATCH_LIMIT);
+	pcre2_set_depth_limit(mc, PATTERN_DEPTH_LIMIT);
+	rc = pcre2_match(pattern->code, (PCRE2_SPTR)subject, PCRE2_ZERO_TERMINATED, 0, 0, md, mc);
+	pcre2_match_data_free(md);
+	pcre2_match_context_free(mc);
+	if (rc >= 0)
+		return 1;
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return 0;
+	return cl_error_set("pattern '%s' could not be matched (error %d; match limit?)",
+		pattern->text, rc);
+}
+
+const char *cl_pattern_text(const struct cl_pattern *pattern)
+{
+	return pattern->text;
+}
+
+void cl_pattern_free(struct cl_pattern *pattern)
+{
+	if (!pattern)
+		return;
+	pcre2_code_free(pattern->code);
+	free(pattern->text);
+	free(pattern);
+}
+
+int cl_pattern_list_add(struct cl_pattern_list *list, const char *text, unsigned int flags)
+{
+	struct cl_pattern *pat, **items;
+	int error;
+
+	if ((error = cl_pattern_compile(&pat, text, flags)) < 0)
+		return error;
+	items = realloc(list->items, (list->count + 1) * sizeof(*items));
+	if (!items) {
+		cl_pattern_free(pat);
+		return cl_error_set("out of memory");
+	}
+	items[list->count++] = pat;
+	list->items = items;
+	return 0;
+}
+
+int cl_pattern_list_match(const struct cl_pattern_list *list, const char *subject)
+{
+	size_t i;
+	int rc;
+	for (i = 0; i < list->count; i++)
+		if ((rc = cl_pattern_match(list->items[i], subject)) != 0)
+			return rc;
+	return 0;
+}
+
+void cl_pattern_list_dispose(struct cl_pattern_list *list)
+{
+	size_t i;
+	for (i = 0; i < list->count; i++)
+		cl_pattern_free(list->items[i]);
+	free(list->items);
+	list->items = NULL;
+	list->count = 0;
+}
