@@ -23,7 +23,7 @@
 #include "pattern.h"
 
 struct cl_policy_refs {
-	struct cl_pattern_list include;          /* [refs/heads/**, refs/tags/**] */
+	struct cl_pattern_list include;          /* default: refs/heads/ and refs/tags/, all depths */
 	struct cl_pattern_list exclude;          /* [] */
 	struct cl_pattern_list deny_delete;      /* refs that may not be deleted [] */
 	struct cl_pattern_list deny_force_push;  /* refs that may not be rewound [] */

@@ -1,0 +1,249 @@
+/*
+ * clearance check [RANGE]: the hook's verdict, on the engineer's machine,
+ * before the push.
+ */
+#include "commands.h"
+#include "buf.h"
+#include "engine.h"
+#include "error.h"
+#include "finding.h"
+#include "oid_list.h"
+#include "policy.h"
+#include "report.h"
+#include "repo_policy.h"
+
+#include <git2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void check_usage(FILE *fp)
+{
+	fprintf(fp,
+		"usage: clearance check [RANGE] [--policy FILE] [--format text|json] [--verbose] [-C DIR]\n"
+		"\n"
+		"Check the commits of RANGE as the server hooks would.\n"
+		"  RANGE           A..B (an empty side means HEAD); default: @{upstream}..HEAD,\n"
+		"                  or, without an upstream, the commits on no remote-tracking branch\n"
+		"  --policy FILE   the policy to apply; default: the repository's (git config\n"
+		"                  clearance.policy, .git/clearance.yml), else .clearance.yml at the\n"
+		"                  top of the work tree, else the built-in default (DCO on)\n"
+		"  --format json   print the findings as JSON\n"
+		"  --verbose       say what was checked even when nothing is wrong\n"
+		"  -C DIR          run in DIR\n"
+		"exit status: 0 nothing wrong, 1 findings that a push would be rejected for, 2 error\n");
+}
+
+static int file_exists(const char *path)
+{
+	return access(path, R_OK) == 0;
+}
+
+static int load_policy(struct cl_policy **out, char **source, git_repository *repo, const char *given)
+{
+	char *path = NULL;
+	const char *workdir;
+	int error;
+
+	if (given) {
+		*source = strdup(given);
+		return cl_policy_load(out, given);
+	}
+	if ((error = cl_repo_policy_path(&path, repo)) < 0)
+		return error;
+	if (file_exists(path)) {
+		*source = path;
+		return cl_policy_load(out, path);
+	}
+	free(path);
+	path = NULL;
+	workdir = git_repository_workdir(repo);
+	if (workdir) {
+		struct cl_buf p = CL_BUF_INIT;
+		if ((error = cl_buf_printf(&p, "%s.clearance.yml", workdir)) < 0)
+			return error;
+		if (file_exists(cl_buf_cstr(&p))) {
+			*source = cl_buf_detach(&p);
+			return cl_policy_load(out, *source);
+		}
+		cl_buf_dispose(&p);
+	}
+	*source = strdup("(built-in default)");
+	return cl_policy_default(out);
+}
+
+static int resolve(git_oid *out, git_repository *repo, const char *spec)
+{
+	git_object *obj = NULL, *peeled = NULL;
+	int error = 0;
+
+	if (git_revparse_single(&obj, repo, spec) < 0 ||
+	    git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) < 0) {
+		error = cl_error_from_git(spec);
+		goto done;
+	}
+	git_oid_cpy(out, git_object_id(peeled));
+done:
+	git_object_free(peeled);
+	git_object_free(obj);
+	return error;
+}
+
+/* Without an upstream, "new" means: on no remote-tracking branch. */
+static int hide_remotes(struct cl_oid_list *hide, git_repository *repo)
+{
+	git_reference_iterator *it = NULL;
+	git_reference *ref;
+	int error;
+
+	if (git_reference_iterator_glob_new(&it, repo, "refs/remotes/*") < 0)
+		return cl_error_from_git("cannot list remote-tracking branches");
+	while ((error = git_reference_next(&ref, it)) == 0) {
+		if (git_reference_type(ref) == GIT_REFERENCE_DIRECT &&
+		    cl_oid_list_add(hide, git_reference_target(ref)) < 0) {
+			git_reference_free(ref);
+			git_reference_iterator_free(it);
+			return CL_ERROR;
+		}
+		git_reference_free(ref);
+	}
+	git_reference_iterator_free(it);
+	if (error != GIT_ITEROVER)
+		return cl_error_from_git("cannot list remote-tracking branches");
+	git_error_clear();
+	return 0;
+}
+
+int cmd_check(int argc, char **argv)
+{
+	const char *range = NULL, *policy_file = NULL, *dir = NULL, *format = "text";
+	struct cl_policy *policy = NULL;
+	struct cl_findings *findings = NULL;
+	struct cl_engine_stats stats;
+	struct cl_report_options opts = CL_REPORT_OPTIONS_INIT;
+	struct cl_buf out = CL_BUF_INIT, label = CL_BUF_INIT;
+	struct cl_oid_list hide_storage = CL_OID_LIST_INIT, *hide = &hide_storage;
+	git_repository *repo = NULL;
+	char *source = NULL;
+	git_oid tip, base;
+	int i, verbose = 0, rc = CL_EXIT_CONFIG;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			check_usage(stdout);
+			return CL_EXIT_OK;
+		} else if (!strcmp(argv[i], "--policy") && i + 1 < argc) {
+			policy_file = argv[++i];
+		} else if (!strcmp(argv[i], "--format") && i + 1 < argc) {
+			format = argv[++i];
+		} else if (!strcmp(argv[i], "-C") && i + 1 < argc) {
+			dir = argv[++i];
+		} else if (!strcmp(argv[i], "--verbose") || !strcmp(argv[i], "-v")) {
+			verbose = 1;
+		} else if (argv[i][0] != '-' && !range) {
+			range = argv[i];
+		} else {
+			check_usage(stderr);
+			return CL_EXIT_CONFIG;
+		}
+	}
+	if (strcmp(format, "text") && strcmp(format, "json")) {
+		fprintf(stderr, "clearance: unknown format '%s' (text or json)\n", format);
+		return CL_EXIT_CONFIG;
+	}
+
+	git_libgit2_init();
+	if (git_repository_open_ext(&repo, dir ? dir : ".", 0, NULL) < 0) {
+		cl_error_from_git("not in a git repository");
+		cli_error(NULL);
+		goto done;
+	}
+	if (load_policy(&policy, &source, repo, policy_file) < 0) {
+		cli_error(NULL);
+		goto done;
+	}
+
+	if (range) {
+		const char *dots = strstr(range, "..");
+		char *from = NULL;
+		const char *to;
+		if (!dots) {
+			fprintf(stderr, "clearance: range '%s' must be A..B\n", range);
+			goto done;
+		}
+		if (dots[2] == '.') {
+			fprintf(stderr, "clearance: symmetric ranges (A...B) are not supported; use A..B\n");
+			goto done;
+		}
+		from = strndup(range, (size_t)(dots - range));
+		to = dots[2] ? dots + 2 : "HEAD";
+		if (!from || resolve(&tip, repo, to) < 0 ||
+		    resolve(&base, repo, *from ? from : "HEAD") < 0 || cl_oid_list_add(hide, &base) < 0) {
+			free(from);
+			cli_error(NULL);
+			goto done;
+		}
+		free(from);
+		cl_buf_puts(&label, range);
+	} else {
+		if (resolve(&tip, repo, "HEAD") < 0) {
+			cli_error(NULL);
+			goto done;
+		}
+		if (resolve(&base, repo, "@{upstream}") == 0) {
+			if (cl_oid_list_add(hide, &base) < 0) {
+				cli_error(NULL);
+				goto done;
+			}
+			cl_buf_puts(&label, "@{upstream}..HEAD");
+		} else {
+			git_error_clear();
+			if (hide_remotes(hide, repo) < 0) {
+				cli_error(NULL);
+				goto done;
+			}
+			cl_buf_puts(&label, "HEAD (not on any remote)");
+		}
+	}
+
+	if (cl_findings_new(&findings) < 0 ||
+	    cl_engine_check_range(findings, &stats, repo, policy, cl_buf_cstr(&label), &tip,
+		hide->ids, hide->count) < 0) {
+		cli_error("cannot check");
+		goto done;
+	}
+	opts.verbose = verbose;
+	opts.verdict = cl_findings_count_severity(findings, CL_SEVERITY_ERROR) ? "would be rejected" : "ok";
+	opts.commits_checked = stats.commits_checked;
+	opts.policy = source;
+	if (!strcmp(format, "json")) {
+		json_t *doc = NULL;
+		char *s = NULL;
+		if (cl_report_json(&doc, findings, &opts) < 0 || !(s = json_dumps(doc, JSON_INDENT(2)))) {
+			json_decref(doc);
+			cli_error("cannot render report");
+			goto done;
+		}
+		printf("%s\n", s);
+		free(s);
+		json_decref(doc);
+	} else {
+		if (cl_report_text(&out, findings, &opts) < 0) {
+			cli_error("cannot render report");
+			goto done;
+		}
+		fputs(cl_buf_cstr(&out), stdout);
+	}
+	rc = cl_findings_count_severity(findings, CL_SEVERITY_ERROR) ? CL_EXIT_REJECT : CL_EXIT_OK;
+done:
+	cl_buf_dispose(&out);
+	cl_buf_dispose(&label);
+	cl_findings_free(findings);
+	cl_policy_free(policy);
+	free(source);
+	cl_oid_list_dispose(&hide_storage);
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+	return rc;
+}

@@ -1,0 +1,106 @@
+/*
+ * clearance - one program behind the command line and the git hooks.
+ * Run as "pre-receive" or "update" (a symlink git calls), it is that hook.
+ */
+#include "commands.h"
+#include "error.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#ifndef CL_VERSION
+#define CL_VERSION "0.1.0"
+#endif
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{ "check", cmd_check, "check a local range of commits before pushing" },
+	{ "install-hooks", cmd_install_hooks, "install the server hooks into a bare repository" },
+	{ "policy", cmd_policy, "validate or show a policy file" },
+	{ "hook", cmd_hook, "run a hook by hand (pre-receive reads stdin)" },
+};
+
+static const struct command hook_entries[] = {
+	{ "pre-receive", hook_pre_receive, NULL },
+	{ "update", hook_update, NULL },
+};
+
+void cli_error(const char *what)
+{
+	const char *msg = cl_error_last();
+	if (what && *msg)
+		fprintf(stderr, "clearance: %s: %s\n", what, msg);
+	else
+		fprintf(stderr, "clearance: %s\n", what ? what : msg);
+}
+
+static void usage(FILE *fp)
+{
+	size_t i;
+	fprintf(fp,
+		"usage: clearance <command> [options]\n"
+		"\n"
+		"clearance enforces an open source policy (DCO sign-off, and more to come)\n"
+		"in git server hooks and on your machine before you push.\n"
+		"\n"
+		"commands:\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(fp, "  %-15s %s\n", commands[i].name, commands[i].summary);
+	fprintf(fp,
+		"\n"
+		"'clearance <command> --help' tells more; the policy file is described in\n"
+		"docs/policy.md and the clearance(1) manual page.\n"
+		"exit status: 0 ok, 1 policy findings (rejected), 2 usage or configuration error\n");
+}
+
+int cmd_hook(int argc, char **argv)
+{
+	size_t i;
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		fprintf(argc < 2 ? stderr : stdout,
+			"usage: clearance hook pre-receive < updates\n"
+			"       clearance hook update <ref> <old> <new>\n"
+			"Runs a hook as git would, inside the repository in $GIT_DIR or the\n"
+			"current directory.\n");
+		return argc < 2 ? CL_EXIT_CONFIG : CL_EXIT_OK;
+	}
+	for (i = 0; i < sizeof(hook_entries) / sizeof(hook_entries[0]); i++)
+		if (!strcmp(argv[1], hook_entries[i].name))
+			return hook_entries[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "clearance: unknown hook '%s' (known: pre-receive, update)\n", argv[1]);
+	return CL_EXIT_CONFIG;
+}
+
+int main(int argc, char **argv)
+{
+	const char *base = strrchr(argv[0], '/');
+	size_t i;
+
+	base = base ? base + 1 : argv[0];
+	for (i = 0; i < sizeof(hook_entries) / sizeof(hook_entries[0]); i++)
+		if (!strcmp(base, hook_entries[i].name))
+			return hook_entries[i].run(argc, argv);
+
+	if (argc < 2) {
+		usage(stderr);
+		return CL_EXIT_CONFIG;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return CL_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		printf("clearance %s\n", CL_VERSION);
+		return CL_EXIT_OK;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "clearance: '%s' is not a command; see 'clearance --help'\n", argv[1]);
+	return CL_EXIT_CONFIG;
+}

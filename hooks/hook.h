@@ -1,0 +1,21 @@
+/*
+ * hook.h - what pre-receive and update share: open the repository git runs
+ * us in (quarantine included), load the server's policy, check, decide on
+ * overrides, print, and hand over to a chained hook.
+ */
+#ifndef CL_HOOK_H
+#define CL_HOOK_H
+
+#include <stddef.h>
+
+#include "push.h"
+
+/*
+ * Judge `push` and return the hook's exit code (0 accept, 1 reject).
+ * `input` is the hook's stdin (passed on to a chained hook); `argv` are the
+ * hook's arguments, argv[0] being the path git ran.
+ */
+int hook_judge(const char *hook_name, struct cl_push *push, const char *input, size_t input_len,
+	int argc, char **argv);
+
+#endif

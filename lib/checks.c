@@ -1,0 +1,27 @@
+/*
+ * checks.c - the check table. One row per check; a check's code lives in
+ * its own module (dco.c, ...) and reaches the table through an adapter here.
+ */
+#include "check.h"
+
+static int dco_enabled(const struct cl_policy *policy)
+{
+	return cl_policy_dco(policy)->enabled;
+}
+
+static int dco_run(struct cl_check_ctx *ctx)
+{
+	int rc = cl_dco_check(ctx->findings, cl_policy_dco(ctx->policy), ctx->ref,
+		ctx->commits, ctx->commit_count);
+	return rc < 0 ? rc : 0;
+}
+
+static const struct cl_check check_table[] = {
+	{ "dco", dco_enabled, dco_run },
+};
+
+const struct cl_check *cl_checks(size_t *count)
+{
+	*count = sizeof(check_table) / sizeof(check_table[0]);
+	return check_table;
+}

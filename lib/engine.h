@@ -1,0 +1,47 @@
+/*
+ * engine.h - run the policy's checks over a push or a local range.
+ *
+ * Layer rule: the one place that ties pushes (push.h), history (range.h),
+ * the policy (policy.h) and the check table (check.h) together. Front-ends
+ * call these and render the findings; they never walk history themselves.
+ *
+ * Which commits are checked: for each enforced ref update, the commits
+ * reachable from the new value and from no existing enforced ref (git's
+ * `new --not --all`, restricted to refs the policy guards, so a commit that
+ * slipped in through an unguarded ref is still checked when it reaches a
+ * guarded one) and from no ref updated earlier in the same push (each
+ * commit is checked once per push, under the first ref that brings it).
+ */
+#ifndef CL_ENGINE_H
+#define CL_ENGINE_H
+
+#include <git2.h>
+
+#include "finding.h"
+#include "policy.h"
+#include "push.h"
+
+struct cl_engine_stats {
+	size_t refs_checked;     /* enforced updates looked at */
+	size_t refs_skipped;     /* updates to refs the policy does not enforce */
+	size_t commits_checked;
+};
+
+/*
+ * Check every update of `push` (already classified) against `policy`,
+ * appending findings. @return 0 (findings are not errors) or < 0 when the
+ * repository could not be read: then the caller must refuse the push.
+ */
+int cl_engine_check_push(struct cl_findings *findings, struct cl_engine_stats *stats,
+	git_repository *repo, const struct cl_policy *policy, const struct cl_push *push);
+
+/*
+ * Check the commits of `tip --not hide` (a local `clearance check A..B`),
+ * reporting them under `label` (e.g. "HEAD"). Ref rules (deny_delete...) do
+ * not apply to a local range.
+ */
+int cl_engine_check_range(struct cl_findings *findings, struct cl_engine_stats *stats,
+	git_repository *repo, const struct cl_policy *policy, const char *label,
+	const git_oid *tip, const git_oid *hide, size_t hide_count);
+
+#endif
