@@ -94,6 +94,7 @@ deps:
 # The whole suite, built a second time with sanitizers into build/san.
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 check: deps
+	@sh tools/check-source.sh
 	$(MAKE) all
 	$(MAKE) BUILD=build/san OPT="-O1 -g" SAN="$(SAN_FLAGS)" test
 	$(MAKE) fuzz-seeds
