@@ -76,7 +76,8 @@ $(BUILD)/clearance: $(CLI_OBJ) $(BUILD)/libclearance.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libclearance.a $(PKG_LIBS)
 
 # Hook entry points: git runs them by name; the program dispatches on argv[0].
-$(BUILD)/hooks/%: $(BUILD)/clearance
+HOOK_LINKS := $(HOOKS:%=$(BUILD)/hooks/%)
+$(HOOK_LINKS): $(BUILD)/hooks/%: $(BUILD)/clearance
 	@mkdir -p $(dir $@)
 	ln -sf ../clearance $@
 
