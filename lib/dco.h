@@ -37,10 +37,21 @@ void cl_dco_options_dispose(struct cl_dco_options *opts);
  * Check `count` commits pushed to `ref` (may be NULL) and append one finding
  * (check "dco", severity error) per failing commit, with the expected and
  * found identities and the command that fixes it. Commits are given oldest
- * first, as a push introduces them; remediation commits may sign off for any
- * commit in the same array.
+ * first, as a push introduces them; a remediation commit may sign off for
+ * any earlier commit in the same array (full or >= 7-digit abbreviated id),
+ * and must itself pass like any other commit.
  *
- * @return the number of failing commits (>= 0), or < 0 on error.
+ * Finding rules: "dco.missing" (no sign-off at all, line 0),
+ * "dco.mismatch" (sign-offs, none by the author; line of the closest one),
+ * "dco.misplaced" (a Signed-off-by line outside the trailer block git reads),
+ * "dco.malformed" (a sign-off that is not "Name <email>"). Key: "dco:<id>".
+ *
+ * Cost: linear in the total size of the messages (plus a sort of the
+ * remediation declarations). Thread-safe for distinct `findings`.
+ *
+ * @return the number of failing commits (>= 0), or < 0 on error (an
+ * exempt pattern hit its match limit, or allocation failed); findings
+ * already appended stay in the list.
  */
 int cl_dco_check(struct cl_findings *findings, const struct cl_dco_options *opts,
 	const char *ref, const struct cl_commit *commits, size_t count);

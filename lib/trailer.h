@@ -34,6 +34,9 @@ struct cl_trailers {
  * into `out`, which must be initialised and empty. Dispose of it with
  * cl_trailers_dispose. @return 0, or CL_ERROR on allocation failure.
  * A message with no trailer block yields an empty list, not an error.
+ * A NUL byte ends the message, as it does for git. Linear in `len`; keys
+ * are letters, digits and '-', values hold no newline. On failure `out`
+ * is left empty.
  */
 int cl_trailers_parse(struct cl_trailers *out, const char *message, size_t len);
 
