@@ -51,14 +51,14 @@ static int self_path(char *out, size_t size)
 
 static int is_ours(const char *hook, const char *self)
 {
-	char target[PATH_MAX];
-	char *real = realpath(hook, NULL);
+	char target[PATH_MAX], *real;
 	int ours;
 	ssize_t n = readlink(hook, target, sizeof(target) - 1);
 
 	if (n < 0)
 		return 0;
 	target[n] = '\0';
+	real = realpath(hook, NULL);
 	ours = (real && strcmp(real, self) == 0);
 	if (!ours) {
 		/* A symlink to some clearance binary (an older install) is ours too. */

@@ -327,7 +327,9 @@ int hook_judge(const char *hook_name, struct cl_push *push, const char *input, s
 		say("override by '%s' recorded: %s", st.pusher, st.override_reason);
 		rc = 0;
 	} else {
-		admins_hint(&hint, ov);
+		/* git hands push options to pre-receive only: no override to offer here. */
+		if (strcmp(hook_name, "update") != 0)
+			admins_hint(&hint, ov);
 		print_report(&st, "rejected", hint.size ? cl_buf_cstr(&hint) : NULL);
 		rc = 1;
 	}

@@ -81,14 +81,12 @@ static void test_update_args(void **state)
 {
 	struct cl_push *push = NULL;
 	(void)state;
-	git_libgit2_init();
 	assert_int_equal(cl_push_new(&push), 0);
 	assert_int_equal(cl_push_add(push, "refs/heads/main", A, B), 0);
 	assert_int_equal(cl_push_add(push, "refs/heads/x", Z, Z), CL_EINVALID);
 	assert_int_equal(cl_push_add(push, "HEAD..", A, B), CL_EINVALID);
 	assert_int_equal(push->count, 1);
 	cl_push_free(push);
-	git_libgit2_shutdown();
 }
 
 int main(void)
@@ -98,5 +96,10 @@ int main(void)
 		cmocka_unit_test(test_nul_in_refname),
 		cmocka_unit_test(test_update_args),
 	};
-	return cmocka_run_group_tests_name("push", tests, NULL, NULL);
+	int rc;
+	/* Ref-name validation goes through libgit2, which must be initialised. */
+	git_libgit2_init();
+	rc = cmocka_run_group_tests_name("push", tests, NULL, NULL);
+	git_libgit2_shutdown();
+	return rc;
 }
