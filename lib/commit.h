@@ -8,6 +8,8 @@
 #ifndef CL_COMMIT_H
 #define CL_COMMIT_H
 
+#include <stddef.h>
+
 #define CL_OID_HEXSZ 40
 
 struct cl_commit {

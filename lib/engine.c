@@ -143,13 +143,14 @@ int cl_engine_check_push(struct cl_findings *findings, struct cl_engine_stats *s
 			error = enforced;
 			goto done;
 		}
+		/* Ref protection is its own list of globs: it holds for excluded refs too. */
+		if ((error = check_ref_rules(findings, policy, u)) < 0)
+			goto done;
 		if (!enforced) {
 			stats->refs_skipped++;
 			continue;
 		}
 		stats->refs_checked++;
-		if ((error = check_ref_rules(findings, policy, u)) < 0)
-			goto done;
 		if (u->kind == CL_UPDATE_DELETE)
 			continue;
 

@@ -85,8 +85,10 @@ int cl_pattern_compile(struct cl_pattern **out, const char *text, unsigned int f
 		PCRE2_UCHAR msg[256];
 		pcre2_get_error_message(errcode, msg, sizeof(msg));
 		/* Report offsets in the user's text, not in our wrapped regex. */
-		error = cl_error_setc(CL_EINVALID, "%s at offset %zu", (char *)msg,
-			strncmp(text, "re:", 3) == 0 && erroff >= 4 ? (size_t)erroff - 4 + 3 : (size_t)erroff);
+		size_t off = strncmp(text, "re:", 3) == 0 && erroff >= 4 ? (size_t)erroff - 4 + 3 : (size_t)erroff;
+		if (off > strlen(text))
+			off = strlen(text);
+		error = cl_error_setc(CL_EINVALID, "%s at offset %zu", (char *)msg, off);
 		goto done;
 	}
 	*out = pat;

@@ -48,15 +48,32 @@ struct cl_policy_section {
 };
 
 struct cl_policy;
+struct cl_buf;
+
+/* The only policy version this clearance reads (`version:` is optional). */
+#define CL_POLICY_VERSION 1
+
+/* A policy is a few hundred lines; anything past this is refused unread. */
+#define CL_POLICY_MAX_SIZE (1024 * 1024)
 
 /*
- * Load and validate the policy at `path`. On failure returns CL_EINVALID (or
- * CL_ENOTFOUND / CL_ERROR) and sets a message of the form
- * "FILE:LINE:COLUMN: problem (hint: ...)". Nothing is returned on failure.
+ * Load and validate the policy at `path`. On failure returns CL_EINVALID for
+ * a policy that is not valid, CL_ETOOBIG past CL_POLICY_MAX_SIZE, or
+ * CL_ENOTFOUND / CL_ERROR when the file cannot be read, and sets a message.
+ * Problems in the file read "FILE:LINE:COLUMN: problem (hint: ...)" (line
+ * and column 1-based); unreadable files read "cannot open policy 'PATH': ...".
+ * Nothing is returned on failure: the first problem fails the whole load.
+ *
+ * An empty file (or one holding only comments) is the default policy. YAML
+ * anchors, aliases and tags are refused, so a policy cannot expand itself.
+ * Thread-safe; cost linear in the file size.
  */
 int cl_policy_load(struct cl_policy **out, const char *path);
 
-/* The same from a buffer; `name` is used in messages in place of a path. */
+/*
+ * The same from a buffer (need not be NUL-terminated); `name` is used in
+ * messages in place of a path (NULL: "<policy>").
+ */
 int cl_policy_load_buffer(struct cl_policy **out, const char *data, size_t len, const char *name);
 
 /* The built-in default policy (DCO on, everything else off). */
@@ -83,7 +100,17 @@ const char *cl_policy_source(const struct cl_policy *policy);
  */
 int cl_policy_ref_enforced(const struct cl_policy *policy, const char *refname);
 
-/* Is `login` one of overrides.admins? 1 / 0. */
+/*
+ * Is `login` one of overrides.admins? 1 / 0. The comparison is exact and
+ * case-sensitive: a near miss refuses the override instead of granting it.
+ */
 int cl_policy_is_admin(const struct cl_policy *policy, const char *login);
+
+/*
+ * Append the effective policy (every key, defaults filled in) to `out` as
+ * YAML that cl_policy_load_buffer reads back to an equal policy.
+ * @return 0, or CL_ETOOBIG / CL_ERROR from the buffer.
+ */
+int cl_policy_write_yaml(struct cl_buf *out, const struct cl_policy *policy);
 
 #endif

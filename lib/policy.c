@@ -1,0 +1,1510 @@
+/*
+ * policy.c - read, validate and print the policy file.
+ *
+ * Divisions:
+ *   the policy object and its defaults
+ *   the schema: one table of fields per YAML mapping
+ *   the loader: libyaml events read straight against the schema
+ *   values: booleans, strings, lists, patterns, enums
+ *   public entry points and accessors
+ *   printing the effective policy
+ *
+ * The loader never builds a YAML tree; it reads the libyaml event stream
+ * twice. The first pass checks structure only: YAML syntax, the nesting
+ * depth (capped, so a megabyte of '[' cannot grow libyaml's stacks), one
+ * document, and no anchors, aliases or tags. Aliases are refused on sight, so
+ * nothing is ever expanded ("billion laughs" has nothing to bite). Doing this
+ * first means a YAML mistake is always reported as one, not as whatever odd
+ * value it made the next key read. The second pass matches each event
+ * against the field table of the mapping it is in, so every value is checked
+ * where it stands; memory is bounded by what the schema keeps (lists are
+ * capped too).
+ */
+#include "policy.h"
+#include "buf.h"
+#include "error.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#define POLICY_MAX_FIELDS 16   /* fields of the largest mapping */
+#define POLICY_MAX_DEPTH 4     /* mappings nested in the schema, plus one */
+#define POLICY_MAX_NESTING 16  /* YAML collections; the schema needs 3 */
+#define POLICY_QUOTE_MAX 40    /* bytes of user text quoted in a message */
+#define POLICY_KEY_MAX 48      /* longer unknown keys get no suggestion */
+/*
+ * Items per list. Real policies list a handful of refs and admins; the cap
+ * keeps a hostile megabyte of "[a,a,a,...]" from compiling 200000 regexes.
+ */
+#define POLICY_MAX_ITEMS 1000
+
+/* Enum fields are stored through an int pointer (see FIELD_ENUM). */
+_Static_assert(sizeof(enum cl_dco_match) == sizeof(int), "enum cl_dco_match must be int-sized");
+
+/* ---- the policy object and its defaults ------------------------------- */
+
+struct cl_policy {
+	char *source;
+	int version;
+	struct cl_policy_refs refs;
+	struct cl_policy_overrides overrides;
+	struct cl_policy_identity identity;
+	struct cl_dco_options dco;
+	struct cl_policy_section cla;
+	struct cl_policy_section headers;
+	struct cl_policy_section deps;
+	struct cl_policy_section approvals;
+};
+
+static const char *const default_include[] = { "refs/heads/**", "refs/tags/**" };
+static const char *const default_env[] = {
+	"GITHUB_USER_LOGIN", "GL_USERNAME", "GL_USER", "REMOTE_USER"
+};
+#define DEFAULT_PUSH_OPTION "clearance.override"
+#define DEFAULT_AUDIT_LOG "clearance-audit.log"
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static void strings_free(char **items, size_t count)
+{
+	size_t i;
+	for (i = 0; i < count; i++)
+		free(items[i]);
+	free(items);
+}
+
+static int strings_copy(char ***out, size_t *out_count, const char *const *src, size_t count)
+{
+	char **items;
+	size_t i;
+
+	if ((items = calloc(count ? count : 1, sizeof(*items))) == NULL)
+		return cl_error_set("out of memory");
+	for (i = 0; i < count; i++) {
+		if ((items[i] = strdup(src[i])) == NULL) {
+			strings_free(items, i);
+			return cl_error_set("out of memory");
+		}
+	}
+	*out = items;
+	*out_count = count;
+	return 0;
+}
+
+void cl_policy_free(struct cl_policy *policy)
+{
+	if (!policy)
+		return;
+	free(policy->source);
+	cl_pattern_list_dispose(&policy->refs.include);
+	cl_pattern_list_dispose(&policy->refs.exclude);
+	cl_pattern_list_dispose(&policy->refs.deny_delete);
+	cl_pattern_list_dispose(&policy->refs.deny_force_push);
+	strings_free(policy->overrides.admins, policy->overrides.admin_count);
+	free(policy->overrides.push_option);
+	free(policy->overrides.audit_log);
+	strings_free(policy->identity.env, policy->identity.env_count);
+	cl_dco_options_dispose(&policy->dco);
+	free(policy);
+}
+
+/* Every key at its default; the loader then overwrites what the file sets. */
+static int policy_new(struct cl_policy **out, const char *source)
+{
+	static const struct cl_dco_options dco_init = CL_DCO_OPTIONS_INIT;
+	struct cl_policy *p;
+	size_t i;
+	int error = 0;
+
+	p = calloc(1, sizeof(*p));
+	CL_CHECK_ALLOC(p);
+	p->version = CL_POLICY_VERSION;
+	p->dco = dco_init;
+	p->overrides.enabled = 1;
+	p->source = strdup(source);
+	CL_CHECK_ALLOC(p->source);
+	p->overrides.push_option = strdup(DEFAULT_PUSH_OPTION);
+	CL_CHECK_ALLOC(p->overrides.push_option);
+	p->overrides.audit_log = strdup(DEFAULT_AUDIT_LOG);
+	CL_CHECK_ALLOC(p->overrides.audit_log);
+	if ((error = strings_copy(&p->overrides.admins, &p->overrides.admin_count, NULL, 0)) < 0 ||
+	    (error = strings_copy(&p->identity.env, &p->identity.env_count,
+			default_env, ARRAY_SIZE(default_env))) < 0)
+		goto done;
+	for (i = 0; i < ARRAY_SIZE(default_include); i++)
+		if ((error = cl_pattern_list_add(&p->refs.include, default_include[i], CL_PATTERN_PATH)) < 0)
+			goto done;
+	*out = p;
+	p = NULL;
+done:
+	cl_policy_free(p);
+	return error;
+}
+
+/* ---- the schema --------------------------------------------------------- */
+
+struct loader;
+
+enum field_kind {
+	FIELD_VERSION,      /* int: must be CL_POLICY_VERSION */
+	FIELD_BOOL,         /* int: true / false */
+	FIELD_STRING,       /* char *: non-empty */
+	FIELD_STRINGS,      /* char ** plus a size_t count at count_off */
+	FIELD_PATTERNS,     /* struct cl_pattern_list, compiled with pattern_flags */
+	FIELD_ENUM,         /* int-sized: one of values[] */
+	FIELD_MAPPING,      /* a nested mapping; its fields are relative to off */
+	FIELD_UNAVAILABLE   /* int: a check of a later version; only false loads */
+};
+
+struct enum_value {
+	const char *text;
+	int value;
+};
+
+/* Extra validation of one string; returns 0 or a loader error. */
+typedef int (*string_check_fn)(struct loader *ld, const yaml_mark_t *mark,
+	const char *what, const char *value);
+
+struct mapping;
+
+struct field {
+	const char *key;
+	enum field_kind kind;
+	size_t off;                       /* of the value in the mapping's base */
+	size_t count_off;                 /* FIELD_STRINGS */
+	unsigned int pattern_flags;       /* FIELD_PATTERNS */
+	const struct enum_value *values;  /* FIELD_ENUM; ends with { NULL, 0 } */
+	const struct mapping *sub;        /* FIELD_MAPPING */
+	string_check_fn check;            /* FIELD_STRING, FIELD_STRINGS; may be NULL */
+};
+
+/* Where each field of one mapping was given (for duplicates and finish). */
+struct seen {
+	int given[POLICY_MAX_FIELDS];
+	yaml_mark_t key[POLICY_MAX_FIELDS];
+	yaml_mark_t value[POLICY_MAX_FIELDS];
+};
+
+struct mapping {
+	const struct field *fields;
+	size_t count;
+	const char *note;   /* appended to the unknown-key hint; may be NULL */
+	/* Cross-field rules, run once the whole mapping was read; may be NULL. */
+	int (*finish)(struct loader *ld, const struct mapping *m, char *base, const struct seen *seen);
+};
+
+static int check_login(struct loader *ld, const yaml_mark_t *mark, const char *what, const char *value);
+static int check_env_name(struct loader *ld, const yaml_mark_t *mark, const char *what, const char *value);
+static int check_option_name(struct loader *ld, const yaml_mark_t *mark, const char *what, const char *value);
+static int finish_remediation(struct loader *ld, const struct mapping *m, char *base, const struct seen *seen);
+
+#define MAPPING(fields, note, finish) { fields, ARRAY_SIZE(fields), note, finish }
+
+static const struct field refs_fields[] = {
+	{ .key = "include", .kind = FIELD_PATTERNS, .pattern_flags = CL_PATTERN_PATH,
+	  .off = offsetof(struct cl_policy_refs, include) },
+	{ .key = "exclude", .kind = FIELD_PATTERNS, .pattern_flags = CL_PATTERN_PATH,
+	  .off = offsetof(struct cl_policy_refs, exclude) },
+	{ .key = "deny_delete", .kind = FIELD_PATTERNS, .pattern_flags = CL_PATTERN_PATH,
+	  .off = offsetof(struct cl_policy_refs, deny_delete) },
+	{ .key = "deny_force_push", .kind = FIELD_PATTERNS, .pattern_flags = CL_PATTERN_PATH,
+	  .off = offsetof(struct cl_policy_refs, deny_force_push) },
+};
+static const struct mapping refs_mapping = MAPPING(refs_fields, NULL, NULL);
+
+static const struct field overrides_fields[] = {
+	{ .key = "enabled", .kind = FIELD_BOOL, .off = offsetof(struct cl_policy_overrides, enabled) },
+	{ .key = "admins", .kind = FIELD_STRINGS, .check = check_login,
+	  .off = offsetof(struct cl_policy_overrides, admins),
+	  .count_off = offsetof(struct cl_policy_overrides, admin_count) },
+	{ .key = "push_option", .kind = FIELD_STRING, .check = check_option_name,
+	  .off = offsetof(struct cl_policy_overrides, push_option) },
+	{ .key = "audit_log", .kind = FIELD_STRING,
+	  .off = offsetof(struct cl_policy_overrides, audit_log) },
+};
+static const struct mapping overrides_mapping = MAPPING(overrides_fields, NULL, NULL);
+
+static const struct field identity_fields[] = {
+	{ .key = "env", .kind = FIELD_STRINGS, .check = check_env_name,
+	  .off = offsetof(struct cl_policy_identity, env),
+	  .count_off = offsetof(struct cl_policy_identity, env_count) },
+};
+static const struct mapping identity_mapping = MAPPING(identity_fields, NULL, NULL);
+
+static const struct enum_value merge_values[] = { { "skip", 0 }, { "check", 1 }, { NULL, 0 } };
+static const struct enum_value match_values[] = {
+	{ "email", CL_DCO_MATCH_EMAIL }, { "name-and-email", CL_DCO_MATCH_NAME_AND_EMAIL }, { NULL, 0 }
+};
+
+/* Its fields live in struct cl_dco_options itself, hence .off = 0 below. */
+static const struct field remediation_fields[] = {
+	{ .key = "individual", .kind = FIELD_BOOL,
+	  .off = offsetof(struct cl_dco_options, remediation_individual) },
+	{ .key = "third_party", .kind = FIELD_BOOL,
+	  .off = offsetof(struct cl_dco_options, remediation_third_party) },
+};
+static const struct mapping remediation_mapping = MAPPING(remediation_fields, NULL, finish_remediation);
+
+static const struct field dco_fields[] = {
+	{ .key = "enabled", .kind = FIELD_BOOL, .off = offsetof(struct cl_dco_options, enabled) },
+	{ .key = "merge_commits", .kind = FIELD_ENUM, .values = merge_values,
+	  .off = offsetof(struct cl_dco_options, check_merges) },
+	{ .key = "exempt_authors", .kind = FIELD_PATTERNS, .pattern_flags = CL_PATTERN_CASELESS,
+	  .off = offsetof(struct cl_dco_options, exempt_authors) },
+	{ .key = "match", .kind = FIELD_ENUM, .values = match_values,
+	  .off = offsetof(struct cl_dco_options, match) },
+	{ .key = "accept_committer", .kind = FIELD_BOOL,
+	  .off = offsetof(struct cl_dco_options, accept_committer) },
+	{ .key = "remediation", .kind = FIELD_MAPPING, .sub = &remediation_mapping, .off = 0 },
+	{ .key = "lenient", .kind = FIELD_BOOL, .off = offsetof(struct cl_dco_options, lenient) },
+};
+static const struct mapping dco_mapping = MAPPING(dco_fields, NULL, NULL);
+
+static const struct field later_fields[] = {
+	{ .key = "enabled", .kind = FIELD_UNAVAILABLE, .off = offsetof(struct cl_policy_section, enabled) },
+};
+static const struct mapping later_mapping = MAPPING(later_fields,
+	"this check arrives in a later version of clearance", NULL);
+
+static const struct field top_fields[] = {
+	{ .key = "version", .kind = FIELD_VERSION, .off = offsetof(struct cl_policy, version) },
+	{ .key = "refs", .kind = FIELD_MAPPING, .sub = &refs_mapping, .off = offsetof(struct cl_policy, refs) },
+	{ .key = "overrides", .kind = FIELD_MAPPING, .sub = &overrides_mapping,
+	  .off = offsetof(struct cl_policy, overrides) },
+	{ .key = "identity", .kind = FIELD_MAPPING, .sub = &identity_mapping,
+	  .off = offsetof(struct cl_policy, identity) },
+	{ .key = "dco", .kind = FIELD_MAPPING, .sub = &dco_mapping, .off = offsetof(struct cl_policy, dco) },
+	{ .key = "cla", .kind = FIELD_MAPPING, .sub = &later_mapping, .off = offsetof(struct cl_policy, cla) },
+	{ .key = "headers", .kind = FIELD_MAPPING, .sub = &later_mapping,
+	  .off = offsetof(struct cl_policy, headers) },
+	{ .key = "deps", .kind = FIELD_MAPPING, .sub = &later_mapping, .off = offsetof(struct cl_policy, deps) },
+	{ .key = "approvals", .kind = FIELD_MAPPING, .sub = &later_mapping,
+	  .off = offsetof(struct cl_policy, approvals) },
+};
+static const struct mapping top_mapping = MAPPING(top_fields, NULL, NULL);
+
+/* ---- the loader ------------------------------------------------------- */
+
+struct loader {
+	yaml_parser_t parser;
+	yaml_event_t event;          /* the current event, valid while has_event */
+	int has_event;
+	const char *name;            /* file name for messages */
+	const unsigned char *data;   /* the whole input (for positions of reader errors) */
+	size_t len;
+	const char *path[POLICY_MAX_DEPTH];  /* keys of the enclosing mappings */
+	size_t depth;
+};
+
+/*
+ * "FILE:LINE:COLUMN: problem (hint: ...)". The problem is formatted first
+ * into a local buffer, so arguments may point into the error slot itself.
+ */
+static int loader_error_at(struct loader *ld, size_t line, size_t column, const char *hint,
+	const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 5, 6)))
+#endif
+	;
+
+static int loader_error_at(struct loader *ld, size_t line, size_t column, const char *hint,
+	const char *fmt, ...)
+{
+	char problem[640];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(problem, sizeof(problem), fmt, ap);
+	va_end(ap);
+	return cl_error_setc(CL_EINVALID, "%s:%zu:%zu: %s (hint: %s)", ld->name, line, column,
+		problem, hint);
+}
+
+#define loader_error(ld, mark, hint, ...) \
+	loader_error_at((ld), (mark)->line + 1, (mark)->column + 1, (hint), __VA_ARGS__)
+
+/*
+ * Copy at most POLICY_QUOTE_MAX bytes of user text for a message: control
+ * characters become '?', and a cut never splits a UTF-8 sequence.
+ */
+static const char *quote(char *dst, size_t size, const char *src, size_t len)
+{
+	size_t i = 0, o = 0, limit = POLICY_QUOTE_MAX;
+
+	if (limit > size - 4)
+		limit = size - 4;
+	while (i < len && o < limit) {
+		unsigned char c = (unsigned char)src[i];
+		/* C1 controls (U+0080..U+009F) too: some terminals obey them. */
+		if (c == 0xc2 && i + 1 < len && (unsigned char)src[i + 1] >= 0x80 &&
+		    (unsigned char)src[i + 1] <= 0x9f) {
+			dst[o++] = '?';
+			i += 2;
+			continue;
+		}
+		dst[o++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
+		i++;
+	}
+	if (i < len) {
+		/* A cut inside a UTF-8 sequence drops the sequence's first bytes too. */
+		if (((unsigned char)src[i] & 0xc0) == 0x80) {
+			while (o > 0 && ((unsigned char)dst[o - 1] & 0xc0) == 0x80)
+				o--;
+			if (o > 0)
+				o--;
+		}
+		memcpy(dst + o, "...", 3);
+		o += 3;
+	}
+	dst[o] = '\0';
+	return dst;
+}
+
+/* "dco.remediation.third_party": the enclosing keys, then `key` (if not NULL). */
+static const char *key_path(char *dst, size_t size, const struct loader *ld, const char *key)
+{
+	size_t i, o = 0;
+	int n;
+
+	dst[0] = '\0';
+	for (i = 0; i <= ld->depth && o < size; i++) {
+		const char *part = i < ld->depth ? ld->path[i] : key;
+		if (!part)
+			break;
+		n = snprintf(dst + o, size - o, "%s%s", o ? "." : "", part);
+		if (n < 0)
+			break;
+		o += (size_t)n;
+	}
+	return dst;
+}
+
+/* Where the mapping being read is named in a message. */
+static const char *where(char *dst, size_t size, const struct loader *ld)
+{
+	char path[128];
+	if (ld->depth == 0)
+		snprintf(dst, size, "at the top level");
+	else
+		snprintf(dst, size, "in '%s'", key_path(path, sizeof(path), ld, NULL));
+	return dst;
+}
+
+/* Byte offset of a 0-based line and character column, or len when past the end. */
+static size_t offset_of(const struct loader *ld, size_t line, size_t column)
+{
+	size_t i = 0;
+	while (line > 0 && i < ld->len) {
+		if (ld->data[i++] == '\n')
+			line--;
+	}
+	while (column > 0 && i < ld->len && ld->data[i] != '\n') {
+		i++;
+		while (i < ld->len && (ld->data[i] & 0xc0) == 0x80)
+			i++;
+		column--;
+	}
+	return i;
+}
+
+/* Does the line holding `offset` have a tab in its indentation, or at `offset`? */
+static int tab_near(const struct loader *ld, size_t offset)
+{
+	size_t start = offset;
+	if (offset < ld->len && ld->data[offset] == '\t')
+		return 1;
+	while (start > 0 && ld->data[start - 1] != '\n')
+		start--;
+	while (start < ld->len && (ld->data[start] == ' ' || ld->data[start] == '\t')) {
+		if (ld->data[start] == '\t')
+			return 1;
+		start++;
+	}
+	return 0;
+}
+
+static int syntax_error(struct loader *ld)
+{
+	const yaml_parser_t *p = &ld->parser;
+	const char *problem = p->problem ? p->problem : "unknown problem";
+	const char *hint = "check the indentation and the quoting at this place";
+	char context[160] = "";
+
+	if (p->error == YAML_MEMORY_ERROR)
+		return cl_error_set("out of memory");
+	if (p->error == YAML_READER_ERROR) {
+		/* Reader errors carry a byte offset, not a mark. */
+		size_t off = p->problem_offset < ld->len ? p->problem_offset : ld->len;
+		size_t i, line = 1, column = 1;
+		for (i = 0; i < off; i++) {
+			if (ld->data[i] == '\n') {
+				line++;
+				column = 1;
+			} else if ((ld->data[i] & 0xc0) != 0x80) {
+				column++;
+			}
+		}
+		if (p->problem_value >= 0)
+			snprintf(context, sizeof(context), " (0x%02X)", (unsigned)p->problem_value);
+		if (ld->len >= 2 && ((ld->data[0] == 0xff && ld->data[1] == 0xfe) ||
+		    (ld->data[0] == 0xfe && ld->data[1] == 0xff)))
+			hint = "the file is UTF-16; save the policy as UTF-8";
+		else
+			hint = "a policy is UTF-8 text without control characters other than tab and newline";
+		return loader_error_at(ld, line, column, hint, "invalid YAML: %s%s", problem, context);
+	}
+	if (tab_near(ld, offset_of(ld, p->problem_mark.line, p->problem_mark.column)))
+		hint = "indent with spaces: YAML does not allow tabs for indentation";
+	else if (strstr(problem, "unknown escape"))
+		hint = "in \"double quotes\" a backslash starts an escape; write patterns with backslashes in 'single quotes'";
+	if (p->context)
+		snprintf(context, sizeof(context), ", %s that starts at line %zu", p->context,
+			p->context_mark.line + 1);
+	return loader_error(ld, &p->problem_mark, hint, "invalid YAML: %s%s", problem, context);
+}
+
+/* Anchors, aliases and tags change what a value means far from where it is written. */
+static int refuse_yaml_features(struct loader *ld)
+{
+	const yaml_event_t *ev = &ld->event;
+	const yaml_char_t *anchor = NULL, *tag = NULL;
+	char q[64];
+
+	switch (ev->type) {
+	case YAML_ALIAS_EVENT:
+		return loader_error(ld, &ev->start_mark,
+			"write the value out again where it is needed",
+			"YAML aliases are not supported ('*%s')",
+			quote(q, sizeof(q), (const char *)ev->data.alias.anchor,
+				strlen((const char *)ev->data.alias.anchor)));
+	case YAML_SCALAR_EVENT:
+		anchor = ev->data.scalar.anchor;
+		tag = ev->data.scalar.tag;
+		break;
+	case YAML_SEQUENCE_START_EVENT:
+		anchor = ev->data.sequence_start.anchor;
+		tag = ev->data.sequence_start.tag;
+		break;
+	case YAML_MAPPING_START_EVENT:
+		anchor = ev->data.mapping_start.anchor;
+		tag = ev->data.mapping_start.tag;
+		break;
+	default:
+		return 0;
+	}
+	if (anchor)
+		return loader_error(ld, &ev->start_mark,
+			"remove '&name' and write the value out wherever it is needed",
+			"YAML anchors are not supported ('&%s')",
+			quote(q, sizeof(q), (const char *)anchor, strlen((const char *)anchor)));
+	if (tag) {
+		/* Show "!!bool" as written, not libyaml's expanded "tag:yaml.org,2002:bool". */
+		static const char core[] = "tag:yaml.org,2002:";
+		const char *t = (const char *)tag;
+		int shorthand = strncmp(t, core, sizeof(core) - 1) == 0;
+		if (shorthand)
+			t += sizeof(core) - 1;
+		return loader_error(ld, &ev->start_mark,
+			"remove the tag; quote a value to make it a string",
+			"YAML tags are not supported ('%s%s')", shorthand ? "!!" : "",
+			quote(q, sizeof(q), t, strlen(t)));
+	}
+	return 0;
+}
+
+static int loader_next(struct loader *ld)
+{
+	if (ld->has_event) {
+		yaml_event_delete(&ld->event);
+		ld->has_event = 0;
+	}
+	if (!yaml_parser_parse(&ld->parser, &ld->event))
+		return syntax_error(ld);
+	ld->has_event = 1;
+	return refuse_yaml_features(ld);
+}
+
+/* ---- values ------------------------------------------------------------- */
+
+enum scalar_class { SCALAR_NULL, SCALAR_TRUE, SCALAR_FALSE, SCALAR_INT, SCALAR_FLOAT, SCALAR_STRING };
+
+static int is_one_of(const char *s, size_t len, const char *const *words)
+{
+	for (; *words; words++)
+		if (strlen(*words) == len && memcmp(s, *words, len) == 0)
+			return 1;
+	return 0;
+}
+
+static int all_of(const char *s, size_t len, const char *set)
+{
+	size_t i;
+	if (len == 0)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (!s[i] || !strchr(set, s[i]))
+			return 0;
+	return 1;
+}
+
+/* The YAML 1.2 core schema's reading of a plain scalar; quoted ones are strings. */
+static enum scalar_class scalar_class(const yaml_event_t *ev)
+{
+	static const char *const nulls[] = { "~", "null", "Null", "NULL", NULL };
+	static const char *const trues[] = { "true", "True", "TRUE", NULL };
+	static const char *const falses[] = { "false", "False", "FALSE", NULL };
+	static const char *const special_floats[] = { ".inf", ".Inf", ".INF", "+.inf", "+.Inf",
+		"+.INF", "-.inf", "-.Inf", "-.INF", ".nan", ".NaN", ".NAN", NULL };
+	const char *s = (const char *)ev->data.scalar.value;
+	size_t len = ev->data.scalar.length, i = 0, digits = 0;
+
+	if (ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return SCALAR_STRING;
+	if (len == 0 || is_one_of(s, len, nulls))
+		return SCALAR_NULL;
+	if (is_one_of(s, len, trues))
+		return SCALAR_TRUE;
+	if (is_one_of(s, len, falses))
+		return SCALAR_FALSE;
+	if (len > 2 && s[0] == '0' && s[1] == 'o' && all_of(s + 2, len - 2, "01234567"))
+		return SCALAR_INT;
+	if (len > 2 && s[0] == '0' && s[1] == 'x' && all_of(s + 2, len - 2, "0123456789abcdefABCDEF"))
+		return SCALAR_INT;
+	if (is_one_of(s, len, special_floats))
+		return SCALAR_FLOAT;
+	if (s[i] == '-' || s[i] == '+')
+		i++;
+	if (all_of(s + i, len - i, "0123456789"))
+		return SCALAR_INT;
+	/* [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)? */
+	while (i < len && s[i] >= '0' && s[i] <= '9')
+		i++, digits++;
+	if (i < len && s[i] == '.') {
+		i++;
+		while (i < len && s[i] >= '0' && s[i] <= '9')
+			i++, digits++;
+	}
+	if (digits == 0)
+		return SCALAR_STRING;
+	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < len && (s[i] == '-' || s[i] == '+'))
+			i++;
+		if (i == len || !all_of(s + i, len - i, "0123456789"))
+			return SCALAR_STRING;
+		i = len;
+	}
+	return i == len ? SCALAR_FLOAT : SCALAR_STRING;
+}
+
+/* "a list", "a boolean 'yes'"... for "expected X, got Y". */
+static const char *describe(char *dst, size_t size, const yaml_event_t *ev)
+{
+	char q[64];
+	const char *kind;
+
+	switch (ev->type) {
+	case YAML_SEQUENCE_START_EVENT:
+		return "a list";
+	case YAML_MAPPING_START_EVENT:
+		return "a mapping";
+	case YAML_SCALAR_EVENT:
+		break;
+	default:
+		CL_BUG("a value event that is not a node");
+	}
+	switch (scalar_class(ev)) {
+	case SCALAR_NULL:
+		return "an empty value";
+	case SCALAR_TRUE:
+	case SCALAR_FALSE:
+		kind = "a boolean";
+		break;
+	case SCALAR_INT:
+	case SCALAR_FLOAT:
+		kind = "a number";
+		break;
+	case SCALAR_STRING:
+		kind = "a string";
+		break;
+	default:
+		CL_BUG("unknown scalar class");
+	}
+	snprintf(dst, size, "%s '%s'", kind, quote(q, sizeof(q),
+		(const char *)ev->data.scalar.value, ev->data.scalar.length));
+	return dst;
+}
+
+static int type_error(struct loader *ld, const char *expected, const char *key, const char *hint)
+{
+	char path[128], got[96];
+	return loader_error(ld, &ld->event.start_mark, hint, "expected %s for '%s', got %s",
+		expected, key_path(path, sizeof(path), ld, key), describe(got, sizeof(got), &ld->event));
+}
+
+static int get_bool(struct loader *ld, const char *key, int *out)
+{
+	static const char *const yaml11[] = { "yes", "Yes", "YES", "no", "No", "NO", "on", "On",
+		"ON", "off", "Off", "OFF", "y", "Y", "n", "N", NULL };
+	const yaml_event_t *ev = &ld->event;
+	const char *hint = "write true or false";
+
+	if (ev->type == YAML_SCALAR_EVENT) {
+		enum scalar_class c = scalar_class(ev);
+		const char *s = (const char *)ev->data.scalar.value;
+		size_t len = ev->data.scalar.length;
+		if (c == SCALAR_TRUE || c == SCALAR_FALSE) {
+			*out = c == SCALAR_TRUE;
+			return 0;
+		}
+		if (c == SCALAR_STRING && ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+		    is_one_of(s, len, yaml11))
+			hint = "write true or false; YAML 1.1 words such as yes, no, on and off are not booleans here";
+		else if (c == SCALAR_STRING && (!strcmp(s, "true") || !strcmp(s, "false")))
+			hint = "remove the quotes: a quoted \"true\" is a string";
+	}
+	return type_error(ld, "a boolean", key, hint);
+}
+
+/*
+ * The current scalar as a C string (borrowed from the event). Empty values,
+ * booleans and lists are refused: in a string field they are mistakes.
+ */
+static int get_string(const char **out, struct loader *ld, const char *key, const char *expected,
+	string_check_fn check, int in_list)
+{
+	const yaml_event_t *ev = &ld->event;
+	const char *s;
+	char path[128];
+	enum scalar_class c;
+
+	if (ev->type != YAML_SCALAR_EVENT)
+		return type_error(ld, expected, key, "write a single value, quoted if it has special characters");
+	s = (const char *)ev->data.scalar.value;
+	c = scalar_class(ev);
+	if (c == SCALAR_NULL || c == SCALAR_TRUE || c == SCALAR_FALSE)
+		return type_error(ld, expected, key, "write a non-empty text; quote it if it looks like a boolean");
+	if (ev->data.scalar.length == 0)
+		return loader_error(ld, &ev->start_mark,
+			in_list ? "remove the empty entry" : "remove the key to get the default",
+			"empty string for '%s'", key_path(path, sizeof(path), ld, key));
+	if (memchr(s, '\0', ev->data.scalar.length))
+		return loader_error(ld, &ev->start_mark, "remove the \\0 escape",
+			"NUL character in '%s'", key_path(path, sizeof(path), ld, key));
+	if (check) {
+		int error = check(ld, &ev->start_mark, key_path(path, sizeof(path), ld, key), s);
+		if (error < 0)
+			return error;
+	}
+	*out = s;
+	return 0;
+}
+
+static int check_login(struct loader *ld, const yaml_mark_t *mark, const char *what, const char *value)
+{
+	const unsigned char *p;
+	char q[64];
+	for (p = (const unsigned char *)value; *p; p++)
+		if (*p <= ' ' || *p == 0x7f)
+			return loader_error(ld, mark, "an admin is a login as the git server names the pusher, without spaces",
+				"invalid login '%s' in '%s'", quote(q, sizeof(q), value, strlen(value)), what);
+	return 0;
+}
+
+static int check_env_name(struct loader *ld, const yaml_mark_t *mark, const char *what, const char *value)
+{
+	static const char first[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_";
+	static const char rest[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_0123456789";
+	char q[64];
+	if (!strchr(first, value[0]) || strspn(value, rest) != strlen(value))
+		return loader_error(ld, mark,
+			"a variable name is letters, digits and '_', and does not start with a digit",
+			"invalid environment variable name '%s' in '%s'",
+			quote(q, sizeof(q), value, strlen(value)), what);
+	return 0;
+}
+
+static int check_option_name(struct loader *ld, const yaml_mark_t *mark, const char *what, const char *value)
+{
+	static const char allowed[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-";
+	char q[64];
+	if (strspn(value, allowed) != strlen(value))
+		return loader_error(ld, mark,
+			"use letters, digits, '.', '_' and '-'; pushers write git push -o NAME=REASON",
+			"invalid push option name '%s' in '%s'", quote(q, sizeof(q), value, strlen(value)), what);
+	return 0;
+}
+
+static int parse_version(struct loader *ld, const char *key, int *out)
+{
+	const yaml_event_t *ev = &ld->event;
+	const char *s = (const char *)ev->data.scalar.value;
+	char *end;
+	long v;
+
+	if (ev->type != YAML_SCALAR_EVENT || scalar_class(ev) != SCALAR_INT)
+		return type_error(ld, "an integer", key, "write version: 1");
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v != CL_POLICY_VERSION) {
+		char q[64];
+		return loader_error(ld, &ev->start_mark,
+			"this clearance reads policy version 1: write version: 1, or upgrade clearance",
+			"unsupported policy version %s", quote(q, sizeof(q), s, ev->data.scalar.length));
+	}
+	*out = (int)v;
+	return 0;
+}
+
+static int parse_enum(struct loader *ld, const char *key, const struct enum_value *values, int *out)
+{
+	const struct enum_value *v;
+	struct cl_buf allowed = CL_BUF_INIT;
+	const char *s;
+	char path[128], q[64];
+	int error;
+
+	/* Refuse lists and mappings with the list of values, as for a bad word. */
+	if (ld->event.type != YAML_SCALAR_EVENT)
+		s = NULL;
+	else if ((error = get_string(&s, ld, key, "a string", NULL, 0)) < 0)
+		return error;
+	for (v = values; s && v->text; v++) {
+		if (!strcmp(s, v->text)) {
+			*out = v->value;
+			return 0;
+		}
+	}
+	error = cl_buf_puts(&allowed, "allowed values are: ");
+	for (v = values; error >= 0 && v->text; v++)
+		error = cl_buf_printf(&allowed, "%s%s", v == values ? "" : ", ", v->text);
+	if (error < 0)
+		goto done;
+	if (!s)
+		error = type_error(ld, "a string", key, cl_buf_cstr(&allowed));
+	else
+		error = loader_error(ld, &ld->event.start_mark, cl_buf_cstr(&allowed),
+			"invalid value '%s' for '%s'", quote(q, sizeof(q), s, strlen(s)),
+			key_path(path, sizeof(path), ld, key));
+done:
+	cl_buf_dispose(&allowed);
+	return error;
+}
+
+static int expect_list(struct loader *ld, const char *key, const char *what)
+{
+	char expected[64];
+	if (ld->event.type == YAML_SEQUENCE_START_EVENT)
+		return 0;
+	snprintf(expected, sizeof(expected), "a list of %s", what);
+	return type_error(ld, expected, key,
+		"write [a, b] or one '- item' per line; [] is the empty list");
+}
+
+static int too_many(struct loader *ld, const char *key, int patterns)
+{
+	char path[128];
+	return loader_error(ld, &ld->event.start_mark, patterns ?
+		"a policy list is a handful of entries; one ** glob or re: pattern can cover many" :
+		"a policy list is a handful of entries",
+		"more than %d items in '%s'", POLICY_MAX_ITEMS, key_path(path, sizeof(path), ld, key));
+}
+
+static int parse_strings(struct loader *ld, const struct field *f, char *base)
+{
+	char **items = NULL, **grown;
+	size_t count = 0, alloc = 8;
+	const char *s;
+	int error;
+
+	if ((error = expect_list(ld, f->key, "strings")) < 0)
+		return error;
+	if ((items = calloc(alloc, sizeof(*items))) == NULL)
+		return cl_error_set("out of memory");
+	for (;;) {
+		if ((error = loader_next(ld)) < 0)
+			goto done;
+		if (ld->event.type == YAML_SEQUENCE_END_EVENT)
+			break;
+		if (count == POLICY_MAX_ITEMS) {
+			error = too_many(ld, f->key, 0);
+			goto done;
+		}
+		if ((error = get_string(&s, ld, f->key, "a string", f->check, 1)) < 0)
+			goto done;
+		if (count == alloc) {
+			grown = realloc(items, 2 * alloc * sizeof(*items));
+			CL_CHECK_ALLOC(grown);
+			items = grown;
+			alloc *= 2;
+		}
+		items[count] = strdup(s);
+		CL_CHECK_ALLOC(items[count]);
+		count++;
+	}
+	strings_free(*(char ***)(base + f->off), *(size_t *)(base + f->count_off));
+	*(char ***)(base + f->off) = items;
+	*(size_t *)(base + f->count_off) = count;
+	items = NULL;
+done:
+	if (items)
+		strings_free(items, count);
+	return error;
+}
+
+static int parse_patterns(struct loader *ld, const struct field *f, char *base)
+{
+	struct cl_pattern_list list = CL_PATTERN_LIST_INIT;
+	struct cl_pattern_list *target = (struct cl_pattern_list *)(base + f->off);
+	char why[256], path[128], q[64];
+	const char *s;
+	int error;
+
+	if ((error = expect_list(ld, f->key, "patterns")) < 0)
+		return error;
+	for (;;) {
+		if ((error = loader_next(ld)) < 0)
+			goto done;
+		if (ld->event.type == YAML_SEQUENCE_END_EVENT)
+			break;
+		if (list.count == POLICY_MAX_ITEMS) {
+			error = too_many(ld, f->key, 1);
+			goto done;
+		}
+		if ((error = get_string(&s, ld, f->key, "a pattern", NULL, 1)) < 0)
+			goto done;
+		if ((error = cl_pattern_list_add(&list, s, f->pattern_flags)) < 0) {
+			if (error != CL_EINVALID)
+				goto done;
+			snprintf(why, sizeof(why), "%s", cl_error_last());
+			error = loader_error(ld, &ld->event.start_mark,
+				"globs use * (within a path segment for refs), ** and ?, with \\ to escape; "
+				"'re:' starts a PCRE2 regular expression",
+				"invalid pattern '%s' in '%s': %s", quote(q, sizeof(q), s, strlen(s)),
+				key_path(path, sizeof(path), ld, f->key), why);
+			goto done;
+		}
+	}
+	cl_pattern_list_dispose(target);
+	*target = list;
+	list.items = NULL;
+	list.count = 0;
+done:
+	cl_pattern_list_dispose(&list);
+	return error;
+}
+
+static int parse_mapping(struct loader *ld, const struct mapping *m, char *base);
+
+static int parse_field(struct loader *ld, const struct field *f, char *base)
+{
+	char path[128];
+	const char *s;
+	int error, value;
+
+	switch (f->kind) {
+	case FIELD_VERSION:
+		return parse_version(ld, f->key, (int *)(base + f->off));
+	case FIELD_BOOL:
+		return get_bool(ld, f->key, (int *)(base + f->off));
+	case FIELD_UNAVAILABLE:
+		if ((error = get_bool(ld, f->key, &value)) < 0)
+			return error;
+		if (value) {
+			char hint[160];
+			/* Never let a check the file asks for pass silently unimplemented. */
+			snprintf(hint, sizeof(hint), "set enabled: false, or remove the '%s' section",
+				ld->path[ld->depth - 1]);
+			return loader_error(ld, &ld->event.start_mark, hint,
+				"check '%s' is not available in this version of clearance",
+				ld->path[ld->depth - 1]);
+		}
+		*(int *)(base + f->off) = 0;
+		return 0;
+	case FIELD_STRING:
+		if ((error = get_string(&s, ld, f->key, "a string", f->check, 0)) < 0)
+			return error;
+		if ((s = strdup(s)) == NULL)
+			return cl_error_set("out of memory");
+		free(*(char **)(base + f->off));
+		*(char **)(base + f->off) = (char *)s;
+		return 0;
+	case FIELD_STRINGS:
+		return parse_strings(ld, f, base);
+	case FIELD_PATTERNS:
+		return parse_patterns(ld, f, base);
+	case FIELD_ENUM:
+		return parse_enum(ld, f->key, f->values, (int *)(base + f->off));
+	case FIELD_MAPPING:
+		if (ld->event.type != YAML_MAPPING_START_EVENT) {
+			char hint[160];
+			snprintf(hint, sizeof(hint), "indent the keys of '%s' under it, or write {} for all defaults",
+				key_path(path, sizeof(path), ld, f->key));
+			return type_error(ld, "a mapping", f->key, hint);
+		}
+		if (ld->depth + 1 >= POLICY_MAX_DEPTH)
+			CL_BUG("the schema nests deeper than POLICY_MAX_DEPTH");
+		ld->path[ld->depth++] = f->key;
+		error = parse_mapping(ld, f->sub, base + f->off);
+		ld->depth--;
+		return error;
+	default:
+		CL_BUG("unknown field kind");
+	}
+}
+
+/* Lower-case, '-' and camelCase humps to '_': "thirdParty" -> "third_party". */
+static int normalize_key(char *dst, size_t size, const char *key, size_t len)
+{
+	size_t i, o = 0;
+	for (i = 0; i < len; i++) {
+		char c = key[i];
+		if (o + 2 >= size)
+			return -1;
+		if (c >= 'A' && c <= 'Z') {
+			if (i > 0 && ((key[i - 1] >= 'a' && key[i - 1] <= 'z') || (key[i - 1] >= '0' && key[i - 1] <= '9')))
+				dst[o++] = '_';
+			c = (char)(c - 'A' + 'a');
+		} else if (c == '-' || c == ' ') {
+			c = '_';
+		}
+		dst[o++] = c;
+	}
+	dst[o] = '\0';
+	return 0;
+}
+
+/* Optimal string alignment distance: edits plus adjacent transpositions. */
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j;
+	size_t rows[3][POLICY_KEY_MAX + 2];
+	size_t *prev2 = rows[0], *prev = rows[1], *cur = rows[2], *t;
+
+	if (la > POLICY_KEY_MAX || lb > POLICY_KEY_MAX)
+		return SIZE_MAX;
+	for (j = 0; j <= lb; j++)
+		prev[j] = j;
+	for (i = 1; i <= la; i++) {
+		cur[0] = i;
+		for (j = 1; j <= lb; j++) {
+			size_t cost = a[i - 1] != b[j - 1];
+			size_t best = prev[j - 1] + cost;
+			if (prev[j] + 1 < best)
+				best = prev[j] + 1;
+			if (cur[j - 1] + 1 < best)
+				best = cur[j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && prev2[j - 2] + 1 < best)
+				best = prev2[j - 2] + 1;
+			cur[j] = best;
+		}
+		t = prev2;
+		prev2 = prev;
+		prev = cur;
+		cur = t;
+	}
+	return prev[lb];
+}
+
+static const char *suggest(const struct mapping *m, const char *key, size_t len)
+{
+	char norm[POLICY_KEY_MAX + 1];
+	const char *best = NULL;
+	size_t i, best_d = SIZE_MAX;
+
+	if (normalize_key(norm, sizeof(norm), key, len) < 0)
+		return NULL;
+	for (i = 0; i < m->count; i++) {
+		const char *known = m->fields[i].key;
+		size_t klen = strlen(known), d = edit_distance(norm, known);
+		/* Close enough that the typo is more likely than a different word. */
+		int close = d <= 2 && 2 * d < klen;
+		int prefix = strlen(norm) >= 3 && strncmp(known, norm, strlen(norm)) == 0;
+		if ((close || prefix) && (d < best_d)) {
+			best = known;
+			best_d = d;
+		}
+	}
+	return best;
+}
+
+static int unknown_key(struct loader *ld, const struct mapping *m)
+{
+	const yaml_event_t *ev = &ld->event;
+	const char *key = (const char *)ev->data.scalar.value;
+	size_t len = ev->data.scalar.length, i;
+	struct cl_buf hint = CL_BUF_INIT;
+	const char *guess = suggest(m, key, len);
+	char place[160], q[64];
+	int error;
+
+	if (guess) {
+		error = cl_buf_printf(&hint, "did you mean '%s'?", guess);
+	} else {
+		error = cl_buf_puts(&hint, ld->depth ? "the keys here are: " : "the top-level keys are: ");
+		for (i = 0; error >= 0 && i < m->count; i++)
+			error = cl_buf_printf(&hint, "%s%s", i ? ", " : "", m->fields[i].key);
+	}
+	if (error >= 0 && m->note)
+		error = cl_buf_printf(&hint, "; %s", m->note);
+	if (error >= 0)
+		error = loader_error(ld, &ev->start_mark, cl_buf_cstr(&hint), "unknown key '%s' %s",
+			quote(q, sizeof(q), key, len), where(place, sizeof(place), ld));
+	cl_buf_dispose(&hint);
+	return error;
+}
+
+/* The current event is the MAPPING-START; consumes through MAPPING-END. */
+static int parse_mapping(struct loader *ld, const struct mapping *m, char *base)
+{
+	struct seen seen;
+	size_t i;
+	int error;
+
+	if (m->count > POLICY_MAX_FIELDS)
+		CL_BUG("a mapping with more fields than POLICY_MAX_FIELDS");
+	memset(&seen, 0, sizeof(seen));
+	for (;;) {
+		const struct field *f = NULL;
+		const yaml_event_t *ev = &ld->event;
+		char got[96], place[160], path[128];
+
+		if ((error = loader_next(ld)) < 0)
+			return error;
+		if (ev->type == YAML_MAPPING_END_EVENT)
+			break;
+		if (ev->type != YAML_SCALAR_EVENT || scalar_class(ev) == SCALAR_NULL)
+			return loader_error(ld, &ev->start_mark, "keys are plain words such as 'enabled'",
+				"expected a key %s, got %s", where(place, sizeof(place), ld),
+				describe(got, sizeof(got), ev));
+		for (i = 0; i < m->count; i++) {
+			if (strlen(m->fields[i].key) == ev->data.scalar.length &&
+			    !memcmp(m->fields[i].key, ev->data.scalar.value, ev->data.scalar.length)) {
+				f = &m->fields[i];
+				break;
+			}
+		}
+		if (!f)
+			return unknown_key(ld, m);
+		if (seen.given[i]) {
+			char hint[96];
+			snprintf(hint, sizeof(hint), "it was first given at line %zu; keep one",
+				seen.key[i].line + 1);
+			return loader_error(ld, &ev->start_mark, hint, "duplicate key '%s'",
+				key_path(path, sizeof(path), ld, f->key));
+		}
+		seen.given[i] = 1;
+		seen.key[i] = ev->start_mark;
+		if ((error = loader_next(ld)) < 0)
+			return error;
+		seen.value[i] = ev->start_mark;
+		if ((error = parse_field(ld, f, base)) < 0)
+			return error;
+	}
+	return m->finish ? m->finish(ld, m, base, &seen) : 0;
+}
+
+static size_t field_index(const struct mapping *m, const char *key)
+{
+	size_t i;
+	for (i = 0; i < m->count; i++)
+		if (!strcmp(m->fields[i].key, key))
+			return i;
+	CL_BUG("a field the schema does not have");
+}
+
+static int finish_remediation(struct loader *ld, const struct mapping *m, char *base, const struct seen *seen)
+{
+	const struct cl_dco_options *dco = (const struct cl_dco_options *)base;
+	size_t i = field_index(m, "third_party");
+	char path[128], needs[128];
+
+	/* The DCO app ignores third-party remediation without individual; we refuse it. */
+	if (dco->remediation_third_party && !dco->remediation_individual)
+		return loader_error(ld, &seen->value[i],
+			"set individual: true as well; third-party remediation builds on it",
+			"'%s' needs '%s'", key_path(path, sizeof(path), ld, "third_party"),
+			key_path(needs, sizeof(needs), ld, "individual"));
+	return 0;
+}
+
+/* Pass one: everything but the schema (see the top of this file). */
+static int check_structure(struct loader *ld)
+{
+	const yaml_event_t *ev = &ld->event;
+	size_t nesting = 0;
+	int documents = 0, error;
+
+	for (;;) {
+		if ((error = loader_next(ld)) < 0)
+			return error;
+		switch (ev->type) {
+		case YAML_STREAM_END_EVENT:
+			return 0;
+		case YAML_DOCUMENT_START_EVENT:
+			if (++documents > 1)
+				return loader_error(ld, &ev->start_mark,
+					"a policy is one YAML document; remove the second '---'",
+					"more than one YAML document");
+			break;
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_MAPPING_START_EVENT:
+			if (++nesting > POLICY_MAX_NESTING)
+				return loader_error(ld, &ev->start_mark,
+					"a policy needs three levels: sections, their keys, and lists",
+					"values nested deeper than %d levels", POLICY_MAX_NESTING);
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			nesting--;
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/* Pass two: the schema. The structure is known to be sound. */
+static int parse_stream(struct loader *ld, struct cl_policy *p)
+{
+	const yaml_event_t *ev = &ld->event;
+	char got[96];
+	int error;
+
+	if ((error = loader_next(ld)) < 0)   /* STREAM-START */
+		return error;
+	if ((error = loader_next(ld)) < 0)
+		return error;
+	if (ev->type == YAML_STREAM_END_EVENT)
+		return 0;   /* empty, or only comments: the defaults */
+	if ((error = loader_next(ld)) < 0)   /* past DOCUMENT-START */
+		return error;
+	if (ev->type == YAML_MAPPING_START_EVENT)
+		return parse_mapping(ld, &top_mapping, (char *)p);
+	if (ev->type != YAML_SCALAR_EVENT || scalar_class(ev) != SCALAR_NULL)
+		return loader_error(ld, &ev->start_mark,
+			"a policy is a mapping of sections such as 'version: 1' and 'dco:'",
+			"the policy must be a mapping, got %s", describe(got, sizeof(got), ev));
+	return 0;
+}
+
+static void loader_dispose(struct loader *ld)
+{
+	if (ld->has_event)
+		yaml_event_delete(&ld->event);
+	ld->has_event = 0;
+	yaml_parser_delete(&ld->parser);
+}
+
+static int loader_start(struct loader *ld)
+{
+	if (!yaml_parser_initialize(&ld->parser))
+		return cl_error_set("out of memory");
+	/* Bytes, not a guessed encoding: a UTF-16 file fails loudly instead. */
+	yaml_parser_set_encoding(&ld->parser, YAML_UTF8_ENCODING);
+	yaml_parser_set_input_string(&ld->parser, ld->data, ld->len);
+	return 0;
+}
+
+/* ---- public entry points and accessors -------------------------------- */
+
+int cl_policy_load_buffer(struct cl_policy **out, const char *data, size_t len, const char *name)
+{
+	struct cl_policy *p = NULL;
+	struct loader ld;
+	int error;
+
+	memset(&ld, 0, sizeof(ld));
+	ld.name = name ? name : "<policy>";
+	ld.data = (const unsigned char *)data;
+	ld.len = len;
+	if (len > CL_POLICY_MAX_SIZE)
+		return cl_error_setc(CL_ETOOBIG,
+			"%s:1:1: policy larger than %d bytes (hint: a policy is a few hundred lines; is this the right file?)",
+			ld.name, CL_POLICY_MAX_SIZE);
+	if ((error = policy_new(&p, ld.name)) < 0)
+		return error;
+	if (!ld.data) {
+		if (len)
+			CL_BUG("cl_policy_load_buffer: NULL data with a length");
+		ld.data = (const unsigned char *)"";
+	}
+	if ((error = loader_start(&ld)) < 0)
+		goto done;
+	error = check_structure(&ld);
+	loader_dispose(&ld);
+	if (error < 0 || (error = loader_start(&ld)) < 0)
+		goto done;
+	error = parse_stream(&ld, p);
+	loader_dispose(&ld);
+	if (error < 0)
+		goto done;
+	*out = p;
+	p = NULL;
+done:
+	cl_policy_free(p);
+	return error;
+}
+
+int cl_policy_load(struct cl_policy **out, const char *path)
+{
+	struct cl_buf data;
+	FILE *fp;
+	int error;
+
+	cl_buf_init(&data, CL_POLICY_MAX_SIZE);
+	if ((fp = fopen(path, "rb")) == NULL)
+		return cl_error_setc(errno == ENOENT || errno == ENOTDIR ? CL_ENOTFOUND : CL_ERROR,
+			"cannot open policy '%s': %s", path, strerror(errno));
+	error = cl_buf_read_file(&data, fp);
+	if (error == CL_ETOOBIG)
+		error = cl_error_setc(CL_ETOOBIG,
+			"%s:1:1: policy larger than %d bytes (hint: a policy is a few hundred lines; is this the right file?)",
+			path, CL_POLICY_MAX_SIZE);
+	else if (error < 0)
+		error = cl_error_set("cannot read policy '%s': %s", path, strerror(errno));
+	fclose(fp);
+	if (error >= 0)
+		error = cl_policy_load_buffer(out, data.ptr, data.size, path);
+	cl_buf_dispose(&data);
+	return error;
+}
+
+int cl_policy_default(struct cl_policy **out)
+{
+	return policy_new(out, "(built-in default)");
+}
+
+const struct cl_policy_refs *cl_policy_refs(const struct cl_policy *policy)
+{
+	return &policy->refs;
+}
+
+const struct cl_policy_overrides *cl_policy_overrides(const struct cl_policy *policy)
+{
+	return &policy->overrides;
+}
+
+const struct cl_policy_identity *cl_policy_identity(const struct cl_policy *policy)
+{
+	return &policy->identity;
+}
+
+const struct cl_dco_options *cl_policy_dco(const struct cl_policy *policy)
+{
+	return &policy->dco;
+}
+
+const struct cl_policy_section *cl_policy_cla(const struct cl_policy *policy)
+{
+	return &policy->cla;
+}
+
+const struct cl_policy_section *cl_policy_headers(const struct cl_policy *policy)
+{
+	return &policy->headers;
+}
+
+const struct cl_policy_section *cl_policy_deps(const struct cl_policy *policy)
+{
+	return &policy->deps;
+}
+
+const struct cl_policy_section *cl_policy_approvals(const struct cl_policy *policy)
+{
+	return &policy->approvals;
+}
+
+const char *cl_policy_source(const struct cl_policy *policy)
+{
+	return policy->source;
+}
+
+int cl_policy_ref_enforced(const struct cl_policy *policy, const char *refname)
+{
+	int rc;
+	if ((rc = cl_pattern_list_match(&policy->refs.include, refname)) <= 0)
+		return rc;
+	if ((rc = cl_pattern_list_match(&policy->refs.exclude, refname)) < 0)
+		return rc;
+	return !rc;
+}
+
+int cl_policy_is_admin(const struct cl_policy *policy, const char *login)
+{
+	size_t i;
+	if (!login)
+		return 0;
+	for (i = 0; i < policy->overrides.admin_count; i++)
+		if (!strcmp(policy->overrides.admins[i], login))
+			return 1;
+	return 0;
+}
+
+/* ---- printing the effective policy ------------------------------------ */
+
+/* Decode one UTF-8 sequence at `s`; its length, or 0 if it is not valid. */
+static size_t utf8_decode(uint32_t *cp, const unsigned char *s)
+{
+	size_t n, i;
+	uint32_t v;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, v = s[0] & 0x1fu;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, v = s[0] & 0x0fu;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, v = s[0] & 0x07u;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		v = (v << 6) | (s[i] & 0x3fu);
+	}
+	if ((n == 3 && v < 0x800) || (n == 4 && (v < 0x10000 || v > 0x10ffff)) ||
+	    (v >= 0xd800 && v <= 0xdfff))
+		return 0;
+	*cp = v;
+	return n;
+}
+
+/*
+ * A double-quoted YAML scalar: always a string, whatever it looks like.
+ * Characters YAML will not take raw (controls, C1 controls, the BOM) and
+ * those it would fold as line breaks (NEL, LS, PS) are escaped, so the text
+ * reads back unchanged. Strings come from libyaml, which only yields valid
+ * UTF-8; a stray invalid byte would print as U+FFFD.
+ */
+static int put_quoted(struct cl_buf *out, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	int error = cl_buf_putc(out, '"');
+
+	while (error >= 0 && *s) {
+		uint32_t cp;
+		size_t n = utf8_decode(&cp, s);
+
+		if (n == 0) {
+			error = cl_buf_puts(out, "\\uFFFD");
+			s++;
+			continue;
+		}
+		if (cp == '"' || cp == '\\')
+			error = cl_buf_printf(out, "\\%c", (char)cp);
+		else if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
+			error = cl_buf_printf(out, "\\x%02X", (unsigned)cp);
+		else if (cp == 0x2028 || cp == 0x2029 || cp == 0xfeff || cp == 0xfffe || cp == 0xffff)
+			error = cl_buf_printf(out, "\\u%04X", (unsigned)cp);
+		else
+			error = cl_buf_put(out, (const char *)s, n);
+		s += n;
+	}
+	if (error >= 0)
+		error = cl_buf_putc(out, '"');
+	return error;
+}
+
+static int put_strings(struct cl_buf *out, const char *indent, const char *key,
+	const char *const *items, size_t count)
+{
+	size_t i;
+	int error;
+
+	if (count == 0)
+		return cl_buf_printf(out, "%s%s: []\n", indent, key);
+	if ((error = cl_buf_printf(out, "%s%s:\n", indent, key)) < 0)
+		return error;
+	for (i = 0; i < count; i++) {
+		if ((error = cl_buf_printf(out, "%s  - ", indent)) < 0 ||
+		    (error = put_quoted(out, items[i])) < 0 ||
+		    (error = cl_buf_putc(out, '\n')) < 0)
+			return error;
+	}
+	return 0;
+}
+
+static int put_patterns(struct cl_buf *out, const char *indent, const char *key,
+	const struct cl_pattern_list *list)
+{
+	const char **texts;
+	size_t i;
+	int error;
+
+	if ((texts = calloc(list->count ? list->count : 1, sizeof(*texts))) == NULL)
+		return cl_error_set("out of memory");
+	for (i = 0; i < list->count; i++)
+		texts[i] = cl_pattern_text(list->items[i]);
+	error = put_strings(out, indent, key, texts, list->count);
+	free(texts);
+	return error;
+}
+
+static const char *bool_text(int v)
+{
+	return v ? "true" : "false";
+}
+
+static const char *enum_text(const struct enum_value *values, int v)
+{
+	for (; values->text; values++)
+		if (values->value == v)
+			return values->text;
+	CL_BUG("an enum value without a name");
+}
+
+int cl_policy_write_yaml(struct cl_buf *out, const struct cl_policy *p)
+{
+	const struct cl_dco_options *dco = &p->dco;
+	const struct {
+		const char *name;
+		const struct cl_policy_section *section;
+	} later[] = {
+		{ "cla", &p->cla }, { "headers", &p->headers }, { "deps", &p->deps },
+		{ "approvals", &p->approvals },
+	};
+	size_t i;
+	int error;
+
+	if ((error = cl_buf_printf(out, "version: %d\nrefs:\n", p->version)) < 0 ||
+	    (error = put_patterns(out, "  ", "include", &p->refs.include)) < 0 ||
+	    (error = put_patterns(out, "  ", "exclude", &p->refs.exclude)) < 0 ||
+	    (error = put_patterns(out, "  ", "deny_delete", &p->refs.deny_delete)) < 0 ||
+	    (error = put_patterns(out, "  ", "deny_force_push", &p->refs.deny_force_push)) < 0)
+		return error;
+	if ((error = cl_buf_printf(out, "overrides:\n  enabled: %s\n", bool_text(p->overrides.enabled))) < 0 ||
+	    (error = put_strings(out, "  ", "admins", (const char *const *)p->overrides.admins,
+			p->overrides.admin_count)) < 0 ||
+	    (error = cl_buf_puts(out, "  push_option: ")) < 0 ||
+	    (error = put_quoted(out, p->overrides.push_option)) < 0 ||
+	    (error = cl_buf_puts(out, "\n  audit_log: ")) < 0 ||
+	    (error = put_quoted(out, p->overrides.audit_log)) < 0 ||
+	    (error = cl_buf_puts(out, "\nidentity:\n")) < 0 ||
+	    (error = put_strings(out, "  ", "env", (const char *const *)p->identity.env,
+			p->identity.env_count)) < 0)
+		return error;
+	if ((error = cl_buf_printf(out, "dco:\n  enabled: %s\n  merge_commits: %s\n",
+			bool_text(dco->enabled), enum_text(merge_values, dco->check_merges))) < 0 ||
+	    (error = put_patterns(out, "  ", "exempt_authors", &dco->exempt_authors)) < 0 ||
+	    (error = cl_buf_printf(out,
+			"  match: %s\n  accept_committer: %s\n"
+			"  remediation:\n    individual: %s\n    third_party: %s\n  lenient: %s\n",
+			enum_text(match_values, (int)dco->match), bool_text(dco->accept_committer),
+			bool_text(dco->remediation_individual), bool_text(dco->remediation_third_party),
+			bool_text(dco->lenient))) < 0)
+		return error;
+	for (i = 0; i < ARRAY_SIZE(later); i++)
+		if ((error = cl_buf_printf(out, "%s:\n  enabled: %s\n", later[i].name,
+				bool_text(later[i].section->enabled))) < 0)
+			return error;
+	return 0;
+}
