@@ -96,9 +96,9 @@ deps:
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 check: deps
 	@sh tools/check-source.sh
-	$(MAKE) all
-	$(MAKE) BUILD=build/san OPT="-O1 -g" SAN="$(SAN_FLAGS)" test
-	$(MAKE) fuzz-seeds
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory fuzz-seeds
+	@$(MAKE) --no-print-directory BUILD=build/san OPT="-O1 -g" SAN="$(SAN_FLAGS)" test
 
 export ASAN_OPTIONS := detect_leaks=1:abort_on_error=0:halt_on_error=1:strict_string_checks=1
 export UBSAN_OPTIONS := print_stacktrace=1:halt_on_error=1
