@@ -8,12 +8,12 @@
 #include "commands.h"
 #include "buf.h"
 #include "error.h"
+#include "fileio.h"
 #include "policy.h"
 #include "repo_policy.h"
 #include "template.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <git2.h>
 #include <limits.h>
 #include <stdio.h>
@@ -118,46 +118,6 @@ done:
 	return error;
 }
 
-/* Write `data` to `path` through a temporary file and rename(2). */
-static int write_atomic(const char *path, const char *data, size_t len)
-{
-	struct cl_buf tmp = CL_BUF_INIT;
-	size_t off = 0;
-	int fd = -1, error = 0;
-
-	if ((error = cl_buf_printf(&tmp, "%s.tmp.%ld", path, (long)getpid())) < 0)
-		goto done;
-	if ((fd = open(cl_buf_cstr(&tmp), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0) {
-		error = cl_error_set("cannot write '%s': %s", cl_buf_cstr(&tmp), strerror(errno));
-		goto done;
-	}
-	while (off < len) {
-		ssize_t n = write(fd, data + off, len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			error = cl_error_set("cannot write '%s': %s", cl_buf_cstr(&tmp), strerror(errno));
-			goto done;
-		}
-		off += (size_t)n;
-	}
-	if (fsync(fd) < 0 || close(fd) < 0) {
-		fd = -1;
-		error = cl_error_set("cannot write '%s': %s", cl_buf_cstr(&tmp), strerror(errno));
-		goto done;
-	}
-	fd = -1;
-	if (rename(cl_buf_cstr(&tmp), path) < 0)
-		error = cl_error_set("cannot replace '%s': %s", path, strerror(errno));
-done:
-	if (fd >= 0)
-		close(fd);
-	if (error < 0)
-		unlink(cl_buf_cstr(&tmp));
-	cl_buf_dispose(&tmp);
-	return error;
-}
-
 static int install_policy(git_repository *repo, const char *given, int dry_run)
 {
 	struct cl_buf data = CL_BUF_INIT, holder = CL_BUF_INIT;
@@ -177,7 +137,7 @@ static int install_policy(git_repository *repo, const char *given, int dry_run)
 			goto done;
 		printf("  policy: %s (from %s)\n", path, given);
 		if (!dry_run)
-			error = write_atomic(path, data.ptr, data.size);
+			error = cl_file_write_atomic(path, data.ptr, data.size, 0644);
 		goto done;
 	}
 	if (access(path, F_OK) == 0) {
@@ -190,7 +150,7 @@ static int install_policy(git_repository *repo, const char *given, int dry_run)
 		goto done;
 	printf("  policy: %s (the sample policy: DCO sign-off required; edit it to taste)\n", path);
 	if (!dry_run)
-		error = write_atomic(path, sample, sample_len);
+		error = cl_file_write_atomic(path, sample, sample_len, 0644);
 done:
 	cl_policy_free(policy);
 	cl_buf_dispose(&data);

@@ -3,6 +3,7 @@
 #include "buf.h"
 #include "engine.h"
 #include "error.h"
+#include "fileio.h"
 #include "finding.h"
 #include "override.h"
 #include "policy.h"
@@ -80,7 +81,6 @@ static int run_chained(const char *hook_name, const char *input, size_t input_le
 	struct stat st;
 	int fds[2], status, rc = 0;
 	pid_t pid;
-	size_t off = 0;
 
 	/* Only when git ran us as a hook do we know where the hooks live. */
 	if (!slash || strcmp(slash + 1, hook_name) != 0)
@@ -124,14 +124,9 @@ static int run_chained(const char *hook_name, const char *input, size_t input_le
 	memset(&ign, 0, sizeof(ign));
 	ign.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &ign, &old);
-	while (off < input_len) {
-		ssize_t n = write(fds[1], input + off, input_len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		off += (size_t)n;
-	}
+	/* A hook that exits without reading everything is its own verdict. */
+	if (cl_write_all(fds[1], input, input_len, "to the chained hook") < 0)
+		cl_error_clear();
 	close(fds[1]);
 	sigaction(SIGPIPE, &old, NULL);
 	while (waitpid(pid, &status, 0) < 0) {

@@ -1,5 +1,6 @@
 #include "finding.h"
 #include "error.h"
+#include "json_text.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -119,13 +120,6 @@ int cl_severity_parse(enum cl_severity *out, const char *name)
 	return cl_error_setc(CL_EINVALID, "unknown severity '%s'", name);
 }
 
-static int json_put_str(json_t *obj, const char *key, const char *val)
-{
-	if (!val)
-		return 0;
-	return json_object_set_new(obj, key, json_string(val));
-}
-
 int cl_finding_to_json(json_t **out, const struct cl_finding *f)
 {
 	json_t *obj = json_object();
@@ -133,21 +127,21 @@ int cl_finding_to_json(json_t **out, const struct cl_finding *f)
 
 	if (!obj)
 		return cl_error_set("out of memory");
-	rc |= json_put_str(obj, "check", f->check);
-	rc |= json_put_str(obj, "severity", cl_severity_name(f->severity));
-	rc |= json_put_str(obj, "ref", f->ref);
-	rc |= json_put_str(obj, "commit", f->commit);
-	rc |= json_put_str(obj, "subject", f->subject);
-	rc |= json_put_str(obj, "path", f->path);
+	rc |= cl_json_set_string(obj, "check", f->check);
+	rc |= cl_json_set_string(obj, "severity", cl_severity_name(f->severity));
+	rc |= cl_json_set_string(obj, "ref", f->ref);
+	rc |= cl_json_set_string(obj, "commit", f->commit);
+	rc |= cl_json_set_string(obj, "subject", f->subject);
+	rc |= cl_json_set_string(obj, "path", f->path);
 	if (f->line)
 		rc |= json_object_set_new(obj, "line", json_integer(f->line));
-	rc |= json_put_str(obj, "rule", f->rule);
-	rc |= json_put_str(obj, "message", f->message);
-	rc |= json_put_str(obj, "remedy", f->remedy);
-	rc |= json_put_str(obj, "key", f->key);
+	rc |= cl_json_set_string(obj, "rule", f->rule);
+	rc |= cl_json_set_string(obj, "message", f->message);
+	rc |= cl_json_set_string(obj, "remedy", f->remedy);
+	rc |= cl_json_set_string(obj, "key", f->key);
 	if (rc) {
 		json_decref(obj);
-		return cl_error_set("cannot build JSON for a finding (invalid UTF-8?)");
+		return cl_error_set("out of memory");
 	}
 	*out = obj;
 	return 0;

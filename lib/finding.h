@@ -54,7 +54,8 @@ size_t cl_findings_count_severity(const struct cl_findings *list, enum cl_severi
 const char *cl_severity_name(enum cl_severity sev);
 int cl_severity_parse(enum cl_severity *out, const char *name);
 
-/* One JSON object per finding, keys as in struct cl_finding (NULLs omitted). */
+/* One JSON object per finding, keys as in struct cl_finding (NULLs omitted;
+ * bytes that are not UTF-8 become U+FFFD, see json_text.h). */
 int cl_finding_to_json(json_t **out, const struct cl_finding *f);
 
 #endif

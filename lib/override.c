@@ -1,5 +1,6 @@
 #include "override.h"
 #include "error.h"
+#include "fileio.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -95,7 +96,7 @@ int cl_override_requested(char **reason, const struct cl_policy_overrides *overr
 int cl_audit_append(const char *path, const json_t *record)
 {
 	char *line = NULL;
-	size_t len, off = 0;
+	size_t len;
 	int fd = -1, error = 0;
 
 	line = json_dumps(record, JSON_COMPACT | JSON_ENSURE_ASCII);
@@ -115,16 +116,8 @@ int cl_audit_append(const char *path, const json_t *record)
 		error = cl_error_set("cannot lock audit log '%s': %s", path, strerror(errno));
 		goto done;
 	}
-	while (off < len) {
-		ssize_t n = write(fd, line + off, len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			error = cl_error_set("cannot write audit log '%s': %s", path, strerror(errno));
-			goto done;
-		}
-		off += (size_t)n;
-	}
+	if ((error = cl_write_all(fd, line, len, path)) < 0)
+		goto done;
 	if (fsync(fd) < 0) {
 		error = cl_error_set("cannot flush audit log '%s': %s", path, strerror(errno));
 		goto done;

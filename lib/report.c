@@ -2,101 +2,18 @@
  * report.c - findings grouped for people and machines.
  *
  * Divisions:
- *   lossy UTF-8  - cl_json_string_lossy
  *   JSON         - cl_report_json: group by ref, then by commit
  *   text         - cl_report_text: the JSON document, trimmed and made
  *                  safe for a terminal, rendered through report.txt
  */
 #include "report.h"
 #include "error.h"
+#include "json_text.h"
 #include "template.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- lossy UTF-8 ------------------------------------------------------ */
-
-/*
- * Length of the well-formed UTF-8 sequence at s (1..4), or 0 when it is
- * ill-formed, with *bad set to the length of its maximal ill-formed prefix
- * (at least 1). The ranges are Table 3-7 of the Unicode standard; they
- * exclude overlongs, surrogates and code points past U+10FFFF, which
- * Jansson refuses too.
- */
-static size_t utf8_sequence(size_t *bad, const unsigned char *s, size_t len)
-{
-	unsigned char c = s[0], lo = 0x80, hi = 0xBF;
-	size_t need, i;
-
-	*bad = 1;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF)
-		need = 1;
-	else if (c >= 0xE0 && c <= 0xEF)
-		need = 2;
-	else if (c >= 0xF0 && c <= 0xF4)
-		need = 3;
-	else
-		return 0;
-	if (c == 0xE0)
-		lo = 0xA0;
-	else if (c == 0xED)
-		hi = 0x9F;
-	else if (c == 0xF0)
-		lo = 0x90;
-	else if (c == 0xF4)
-		hi = 0x8F;
-	for (i = 1; i <= need; i++) {
-		if (i >= len || s[i] < lo || s[i] > hi) {
-			*bad = i;
-			return 0;
-		}
-		lo = 0x80;
-		hi = 0xBF;
-	}
-	return need + 1;
-}
-
-json_t *cl_json_string_lossy(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t len, i = 0, n, bad, out_len = 0;
-	char *copy;
-	json_t *str;
-
-	if (!s)
-		CL_BUG("cl_json_string_lossy of NULL");
-	len = strlen(s);
-	/* the common case: already valid, no copy */
-	while (i < len && (n = utf8_sequence(&bad, p + i, len - i)) > 0)
-		i += n;
-	if (i == len)
-		return json_stringn(s, len);
-
-	/* each ill-formed byte grows into at most three */
-	if (len > (SIZE_MAX - 1) / 3)
-		return NULL;
-	if ((copy = malloc(len * 3 + 1)) == NULL)
-		return NULL;
-	memcpy(copy, s, i);
-	out_len = i;
-	while (i < len) {
-		if ((n = utf8_sequence(&bad, p + i, len - i)) > 0) {
-			memcpy(copy + out_len, s + i, n);
-			out_len += n;
-			i += n;
-		} else {
-			memcpy(copy + out_len, "\xEF\xBF\xBD", 3);
-			out_len += 3;
-			i += bad;
-		}
-	}
-	str = json_stringn(copy, out_len);
-	free(copy);
-	return str;
-}
 
 /* ---- JSON ------------------------------------------------------------- */
 
@@ -116,44 +33,9 @@ struct report_builder {
 	json_t *seen_commits;       /* owned: distinct commit ids */
 };
 
-static int set_str(json_t *obj, const char *key, const char *val)
-{
-	if (!val)
-		return 0;
-	return json_object_set_new(obj, key, cl_json_string_lossy(val));
-}
-
 static int set_str_or_null(json_t *obj, const char *key, const char *val)
 {
 	return json_object_set_new(obj, key, val ? cl_json_string_lossy(val) : json_null());
-}
-
-/* Like cl_finding_to_json, but never fails on bytes that are not UTF-8. */
-static int finding_json(json_t **out, const struct cl_finding *f)
-{
-	json_t *obj = json_object();
-	int rc = 0;
-
-	if (!obj)
-		return cl_error_set("out of memory");
-	rc |= set_str(obj, "check", f->check);
-	rc |= set_str(obj, "severity", cl_severity_name(f->severity));
-	rc |= set_str(obj, "ref", f->ref);
-	rc |= set_str(obj, "commit", f->commit);
-	rc |= set_str(obj, "subject", f->subject);
-	rc |= set_str(obj, "path", f->path);
-	if (f->line)
-		rc |= json_object_set_new(obj, "line", json_integer(f->line));
-	rc |= set_str(obj, "rule", f->rule);
-	rc |= set_str(obj, "message", f->message);
-	rc |= set_str(obj, "remedy", f->remedy);
-	rc |= set_str(obj, "key", f->key);
-	if (rc) {
-		json_decref(obj);
-		return cl_error_set("out of memory");
-	}
-	*out = obj;
-	return 0;
 }
 
 static void builder_dispose(struct report_builder *b)
@@ -236,7 +118,7 @@ static int builder_commit(json_t **out, struct report_builder *b, struct report_
 	snprintf(short_id, sizeof(short_id), "%s", f->commit);
 	if ((c = json_object()) == NULL)
 		return cl_error_set("out of memory");
-	if (set_str(c, "commit", f->commit) < 0 || set_str(c, "short", short_id) < 0 ||
+	if (cl_json_set_string(c, "commit", f->commit) < 0 || cl_json_set_string(c, "short", short_id) < 0 ||
 	    set_str_or_null(c, "subject", f->subject) < 0 ||
 	    json_object_set_new(c, "findings", json_array()) < 0 ||
 	    json_array_append(g->commits, c) < 0 ||
@@ -315,7 +197,7 @@ int cl_report_json(json_t **out, const struct cl_findings *findings,
 				goto done;
 			list = json_object_get(commit, "findings");
 		}
-		if ((error = finding_json(&item, f)) < 0)
+		if ((error = cl_finding_to_json(&item, f)) < 0)
 			goto done;
 		if (json_array_append_new(list, item) < 0) {
 			item = NULL;
@@ -326,11 +208,11 @@ int cl_report_json(json_t **out, const struct cl_findings *findings,
 	}
 
 	/* Jansson keeps insertion order: the short facts first, for people reading a dump */
-	if (set_str(doc, "verdict", verdict) < 0 ||
+	if (cl_json_set_string(doc, "verdict", verdict) < 0 ||
 	    json_object_set_new(doc, "summary", summary_json(findings,
 		json_object_size(b.seen_commits), opts)) < 0 ||
-	    set_str(doc, "policy", opts->policy) < 0 ||
-	    set_str(doc, "hint", opts->hint) < 0 ||
+	    cl_json_set_string(doc, "policy", opts->policy) < 0 ||
+	    cl_json_set_string(doc, "hint", opts->hint) < 0 ||
 	    json_object_set(doc, "refs", b.refs) < 0) {
 		error = cl_error_set("out of memory");
 		goto done;

@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "finding.h"
+#include "json_text.h"   /* cl_json_string_lossy, for callers building reports */
 
 struct cl_report_options {
 	int verbose;            /* also say something when there is nothing to report */
@@ -71,13 +72,5 @@ int cl_report_json(json_t **out, const struct cl_findings *findings,
 int cl_report_text(struct cl_buf *out, const struct cl_findings *findings,
 	const struct cl_report_options *opts);
 
-/*
- * Make a JSON string from bytes that may not be UTF-8: each maximal
- * ill-formed subsequence becomes one U+FFFD (the Unicode standard's
- * "substitution of maximal subparts", which the WHATWG decoder in
- * browsers also follows), so the damage stays as small as the bad bytes.
- * @return a new reference, or NULL when out of memory. `s` must not be NULL.
- */
-json_t *cl_json_string_lossy(const char *s);
 
 #endif
