@@ -5,8 +5,9 @@
 # to $WORK. The environment it provides:
 #   $BARE       the server repository (bare), where the hooks are installed
 #   $WORK       the work repository (non-bare), remote "origin" = $URL
-#   $URL        the remote URL for this run's transport (file://... or git://...)
-#   $TRANSPORT  file, daemon or local
+#   $URL        the remote URL for this run's transport (file://..., git://...
+#               or http://127.0.0.1:PORT/..., with the <http-user>'s credentials)
+#   $TRANSPORT  file, daemon, http or local
 #   $POLICY     the file the case's <policy> section was written to
 #   $CLEARANCE  the program under test (absolute path)
 #   $CASE_DIR   the scratch directory of this run (home/, logs, scripts)

@@ -8,18 +8,19 @@
  *   CLEARANCE_BIN=build/clearance build/tests/run_cases tests/cases [caseNNNN...]
  *
  * Environment: CASES (keywords/ids to select, "!word" to exclude),
- * TRANSPORTS ("file daemon"), JOBS (parallel cases), KEEP=1 (keep every
- * scratch directory), CASE_TIMEOUT (seconds per phase, default 60).
+ * TRANSPORTS ("file daemon http"), JOBS (parallel cases), KEEP=1 (keep
+ * every scratch directory), CASE_TIMEOUT (seconds per phase, default 60).
  *
  * Each (case, transport) pair is one cmocka test. The pairs run in child
  * processes, JOBS at a time, and are reported in file order as each one
  * finishes: a case spends most of its life waiting on git processes, so the
  * pool, not cmocka, is what keeps the suite short. A job never calls cmocka;
- * it writes a report file and exits 0 (pass) or 1 (fail). The git daemon is
- * started once, before the first test, and stopped after the last.
+ * it writes a report file and exits 0 (pass) or 1 (fail). The git daemon
+ * and the HTTP server (smart HTTP through `git http-backend`) are started
+ * once, before the first test, and stopped after the last.
  *
  * Divisions: strings; case files; processes; variables; verification;
- * one job; the git daemon; the pool and cmocka; main.
+ * one job; the git daemon; the http server; the pool and cmocka; main.
  */
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -31,6 +32,7 @@
 #include <jansson.h>
 #include <limits.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pwd.h>
 #include <regex.h>
 #include <signal.h>
@@ -41,8 +43,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -407,6 +411,7 @@ struct tcase {
 	char *path;
 	char *name;
 	char *keywords;  /* space separated */
+	char *http_user; /* <http-user>: who the web server says pushes, or NULL */
 	int timeout;
 	struct sections top;
 	struct sections verify;
@@ -416,7 +421,7 @@ struct tcase {
 static const char *const top_sections[] = {
 	"info", "policy", "setup", "install", "stdin", "push", "verify", NULL
 };
-static const char *const info_sections[] = { "name", "keywords", "timeout", NULL };
+static const char *const info_sections[] = { "name", "keywords", "timeout", "http-user", NULL };
 static const char *const verify_sections[] = {
 	"exit", "stdout", "stdout-not", "stderr", "stderr-not", "strip", "refs", "audit",
 	"stdout-json", NULL
@@ -432,6 +437,51 @@ static char *trimmed(const char *s)
 	while (e > s && (e[-1] == '\n' || e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
 		e--;
 	return xstrndup(s, (size_t)(e - s));
+}
+
+static int has_keyword(const struct tcase *c, const char *word)
+{
+	const char *p = c->keywords;
+	size_t n = strlen(word);
+	if (!p)
+		return 0;  /* case_load has not read <keywords> (yet) */
+	while ((p = strstr(p, word)) != NULL) {
+		if ((p == c->keywords || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' '))
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
+/* The keywords that pin a case to one transport; at most one may be given. */
+static const char *const only_keywords[][2] = {
+	{ "local", "local" }, { "file-only", "file" }, { "daemon-only", "daemon" }, { "http-only", "http" },
+};
+
+/* The one transport the case is pinned to, or NULL (it runs over every transport). */
+static const char *case_only(const struct tcase *c)
+{
+	size_t i;
+	for (i = 0; i < sizeof(only_keywords) / sizeof(only_keywords[0]); i++)
+		if (has_keyword(c, only_keywords[i][0]))
+			return only_keywords[i][1];
+	return NULL;
+}
+
+/*
+ * The name goes into the remote URL as http://NAME:secret@..., so only
+ * characters that need no escaping there are allowed.
+ */
+static int http_user_valid(const char *name)
+{
+	const char *p;
+	if (!*name)
+		return 0;
+	for (p = name; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		      *p == '.' || *p == '_' || *p == '-'))
+			return 0;
+	return 1;
 }
 
 static void case_load(struct tcase *c, const char *dir, const char *id)
@@ -472,6 +522,27 @@ static void case_load(struct tcase *c, const char *dir, const char *id)
 			}
 			c->timeout = (int)t;
 		}
+		if ((x = section_get(&info, "http-user")) != NULL)
+			c->http_user = trimmed(x->content);
+	}
+	{
+		size_t i, pins = 0;
+		for (i = 0; i < sizeof(only_keywords) / sizeof(only_keywords[0]); i++)
+			pins += (size_t)has_keyword(c, only_keywords[i][0]);
+		if (pins > 1) {
+			sb_puts(&err, "at most one of the keywords local, file-only, daemon-only, http-only");
+			goto done;
+		}
+	}
+	if (c->http_user && !http_user_valid(c->http_user)) {
+		sb_printf(&err, "<http-user> '%s' must be letters, digits, '.', '_' or '-'", c->http_user);
+		goto done;
+	}
+	/* Elsewhere nobody would authenticate it: the case would silently test an anonymous push. */
+	if (c->http_user && !has_keyword(c, "http-only")) {
+		sb_puts(&err, "<http-user> needs the keyword http-only (only the http transport has a web "
+			"server that authenticates the pusher)");
+		goto done;
 	}
 	if (!section_get(&c->top, "push")) {
 		sb_puts(&err, "a case needs a <push> section (what is being tested)");
@@ -499,21 +570,10 @@ static void case_free(struct tcase *c)
 	free(c->path);
 	free(c->name);
 	free(c->keywords);
+	free(c->http_user);
 	free(c->parse_error);
 	sections_free(&c->top);
 	sections_free(&c->verify);
-}
-
-static int has_keyword(const struct tcase *c, const char *word)
-{
-	const char *p = c->keywords;
-	size_t n = strlen(word);
-	while ((p = strstr(p, word)) != NULL) {
-		if ((p == c->keywords || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' '))
-			return 1;
-		p += n;
-	}
-	return 0;
 }
 
 /* Does `pattern` (fnmatch) match the case id or one of its keywords? */
@@ -1156,7 +1216,7 @@ struct runner;
 struct job {
 	struct runner *runner;
 	struct tcase *c;
-	const char *transport;   /* "file", "daemon", "local" */
+	const char *transport;   /* "file", "daemon", "http", "local" */
 	char *test_name;
 	char *report_path;
 	pid_t pid;
@@ -1167,9 +1227,11 @@ struct job {
 struct runner {
 	const char *clearance;   /* absolute path of the program under test */
 	const char *case_lib;    /* absolute path of tests/lib/case.sh */
-	char *root;              /* scratch root; the daemon's base path */
+	char *root;              /* scratch root; the daemon's base path, GIT_PROJECT_ROOT */
 	int daemon_port;
 	pid_t daemon_pid;
+	int http_port;
+	pid_t http_pid;          /* leads the process group of the server and its CGIs */
 	int keep;
 	int jobs;
 	struct job *all;
@@ -1309,6 +1371,11 @@ static int job_execute(struct job *job, struct sbuf *rep)
 	ctx.policy = sb_detach(&tmp);
 	if (!strcmp(job->transport, "daemon"))
 		sb_printf(&tmp, "git://127.0.0.1:%d/%s-%s/bare.git", r->daemon_port, c->id, job->transport);
+	else if (!strcmp(job->transport, "http") && c->http_user)
+		sb_printf(&tmp, "http://%s:secret@127.0.0.1:%d/auth/%s-%s/bare.git", c->http_user,
+			r->http_port, c->id, job->transport);
+	else if (!strcmp(job->transport, "http"))
+		sb_printf(&tmp, "http://127.0.0.1:%d/git/%s-%s/bare.git", r->http_port, c->id, job->transport);
 	else
 		sb_printf(&tmp, "file://%s", ctx.bare);
 	ctx.url = sb_detach(&tmp);
@@ -1668,6 +1735,555 @@ static int daemon_start(struct runner *r)
 	return rc;
 }
 
+/* ---------------------------------------------------------- the http server */
+
+/*
+ * Smart HTTP: the real `git http-backend`, run as a CGI program by a small
+ * server of our own, one forked process per connection. Python's
+ * http.server was the other candidate and was not taken: its CGI handler
+ * answers "200 Script output follows" before the script runs, so the
+ * Status: 403/404 that http-backend answers with would reach git as
+ * success; it cannot read the chunked request bodies git sends for large
+ * pushes; and it is deprecated (since Python 3.13, to be removed in 3.15).
+ *
+ * Paths under http://127.0.0.1:PORT map onto the scratch root, the way the
+ * daemon's base path does:
+ *   /git/PATH   anonymous: the CGI gets no REMOTE_USER
+ *   /auth/PATH  HTTP Basic authentication required (401 without it); the
+ *               CGI's REMOTE_USER is the user name the client sent. Every
+ *               password is accepted: what is tested is that the name a
+ *               web server vouches for reaches the hooks.
+ * Receive-pack is enabled for anonymous pushes through the server's global
+ * config, so the bare repositories stay the same for every transport.
+ *
+ * A request body is spooled to a temporary file before the CGI starts, so
+ * http-backend always sees a CONTENT_LENGTH, and neither side can block on
+ * the other. The answer goes back as it comes, delimited by closing the
+ * connection (one request per connection).
+ */
+
+#define HTTP_LINE_MAX 8192               /* request line, one header, one chunk size */
+#define HTTP_HEADERS_MAX 100             /* header lines of one request */
+#define HTTP_BODY_MAX (1ULL << 30)       /* a request body (a pushed pack) */
+#define HTTP_CGI_HEAD_MAX 65536          /* the header block of the CGI's answer */
+#define HTTP_IDLE_SECONDS 120            /* a peer that stops reading or writing */
+
+static const char http_gitconfig[] =
+	"[http]\n"
+	"\treceivepack = true\n";
+
+/* Buffered reading of one connection. */
+struct http_in {
+	int fd;
+	char buf[16384];
+	size_t pos, len;
+};
+
+static ssize_t http_fill(struct http_in *in)
+{
+	ssize_t n;
+	do
+		n = read(in->fd, in->buf, sizeof(in->buf));
+	while (n < 0 && errno == EINTR);
+	if (n > 0) {
+		in->pos = 0;
+		in->len = (size_t)n;
+	}
+	return n;
+}
+
+/* One line without its CR LF; -1 at EOF, on error, or for a line that does not fit. */
+static int http_line(struct http_in *in, char *line, size_t cap)
+{
+	size_t n = 0;
+	for (;;) {
+		char ch;
+		if (in->pos == in->len && http_fill(in) <= 0)
+			return -1;
+		ch = in->buf[in->pos++];
+		if (ch == '\n')
+			break;
+		if (n + 1 >= cap)
+			return -1;
+		line[n++] = ch;
+	}
+	if (n > 0 && line[n - 1] == '\r')
+		n--;
+	line[n] = '\0';
+	return 0;
+}
+
+/* Copy exactly `n` bytes of the request into `out`. */
+static int http_copy(struct http_in *in, FILE *out, unsigned long long n)
+{
+	while (n > 0) {
+		size_t k;
+		if (in->pos == in->len && http_fill(in) <= 0)
+			return -1;
+		k = in->len - in->pos;
+		if (k > n)
+			k = (size_t)n;
+		if (fwrite(in->buf + in->pos, 1, k, out) != k)
+			return -1;
+		in->pos += k;
+		n -= k;
+	}
+	return 0;
+}
+
+/* A "Transfer-Encoding: chunked" body, decoded into `out`; its size is added to *total. */
+static int http_chunked(struct http_in *in, FILE *out, unsigned long long *total)
+{
+	char line[HTTP_LINE_MAX];
+
+	for (;;) {
+		unsigned long long size;
+		char *end;
+		if (http_line(in, line, sizeof(line)) < 0)
+			return -1;
+		errno = 0;
+		size = strtoull(line, &end, 16);
+		if (end == line || errno || (*end && *end != ';' && *end != ' ' && *end != '\t'))
+			return -1;
+		if (size == 0)
+			break;
+		if (size > HTTP_BODY_MAX - *total)
+			return -1;
+		if (http_copy(in, out, size) < 0 || http_line(in, line, sizeof(line)) < 0 || *line)
+			return -1;
+		*total += size;
+	}
+	do {  /* trailer fields, up to the blank line */
+		if (http_line(in, line, sizeof(line)) < 0)
+			return -1;
+	} while (*line);
+	return 0;
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* A complete answer of the server's own (errors, the authentication challenge). */
+static void http_reply(int fd, const char *status, const char *extra_headers, const char *text)
+{
+	struct sbuf b = SBUF_INIT;
+	sb_printf(&b, "HTTP/1.1 %s\r\n%sContent-Type: text/plain\r\nContent-Length: %zu\r\n"
+		"Connection: close\r\n\r\n%s", status, extra_headers, strlen(text), text);
+	write_all(fd, b.ptr, b.len);
+	sb_free(&b);
+}
+
+static int base64_value(int ch)
+{
+	static const char alphabet[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const char *p = ch ? strchr(alphabet, ch) : NULL;
+	return p ? (int)(p - alphabet) : -1;
+}
+
+/* The user name of an "Authorization: Basic base64(user:password)" value, or NULL. */
+static char *http_basic_user(const char *value)
+{
+	struct sbuf plain = SBUF_INIT;
+	unsigned int acc = 0;
+	int bits = 0;
+	const char *p, *colon;
+	char *user = NULL;
+
+	if (strncasecmp(value, "Basic", 5) != 0 || (value[5] != ' ' && value[5] != '\t'))
+		return NULL;
+	for (p = skip_space(value + 5); *p && *p != '='; p++) {
+		int v = base64_value((unsigned char)*p);
+		if (v < 0)
+			goto done;
+		acc = (acc << 6) | (unsigned int)v;
+		bits += 6;
+		if (bits >= 8) {
+			char ch = (char)((acc >> (bits - 8)) & 0xff);
+			bits -= 8;
+			sb_add(&plain, &ch, 1);
+		}
+	}
+	colon = plain.ptr ? strchr(plain.ptr, ':') : NULL;
+	if (colon && colon > plain.ptr && memchr(plain.ptr, '\0', plain.len) == NULL)
+		user = xstrndup(plain.ptr, (size_t)(colon - plain.ptr));
+done:
+	sb_free(&plain);
+	return user;
+}
+
+/* "Git-Protocol" -> "HTTP_GIT_PROTOCOL", as CGI/1.1 passes request headers. */
+static void http_header_env(const char *name, const char *value)
+{
+	struct sbuf var = SBUF_INIT;
+	const char *p;
+	sb_puts(&var, "HTTP_");
+	for (p = name; *p; p++) {
+		char ch = *p >= 'a' && *p <= 'z' ? (char)(*p - 'a' + 'A') : *p == '-' ? '_' : *p;
+		sb_add(&var, &ch, 1);
+	}
+	setenv(var.ptr, value, 1);
+	sb_free(&var);
+}
+
+/*
+ * Run http-backend with the request body on its stdin and relay its answer:
+ * the CGI header block becomes the status line (from "Status:", else 200)
+ * and the response headers, the rest is copied through.
+ */
+static void http_run_cgi(int fd, FILE *body)
+{
+	struct sbuf head = SBUF_INIT, out = SBUF_INIT;
+	char chunk[16384], status[128] = "200 OK";
+	size_t head_len = 0, body_at = 0;
+	int pipefd[2], wstatus;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe(pipefd) < 0) {
+		http_reply(fd, "500 Internal Server Error", "", "cannot create a pipe\n");
+		return;
+	}
+	if ((pid = fork()) < 0) {
+		close(pipefd[0]);
+		close(pipefd[1]);
+		http_reply(fd, "500 Internal Server Error", "", "cannot fork\n");
+		return;
+	}
+	if (pid == 0) {
+		int in_fd = body ? fileno(body) : open("/dev/null", O_RDONLY);
+		/* The socket must not outlive this process in hooks that linger. */
+		close(fd);
+		if (in_fd < 0 || dup2(in_fd, 0) < 0 || dup2(pipefd[1], 1) < 0)
+			_exit(126);
+		if (in_fd != 0)
+			close(in_fd);
+		close(pipefd[0]);
+		if (pipefd[1] != 1)
+			close(pipefd[1]);
+		execlp("git", "git", "http-backend", (char *)NULL);
+		fprintf(stderr, "run_cases: cannot run git http-backend: %s\n", strerror(errno));
+		_exit(127);
+	}
+	close(pipefd[1]);
+	/* The header block ends at the first empty line, LF or CRLF. */
+	while (!body_at) {
+		char *p;
+		do
+			n = read(pipefd[0], chunk, sizeof(chunk));
+		while (n < 0 && errno == EINTR);
+		if (n <= 0)
+			break;
+		sb_add(&head, chunk, (size_t)n);
+		for (p = head.ptr; (p = strchr(p, '\n')) != NULL; p++) {
+			if (p[1] == '\n' || (p[1] == '\r' && p[2] == '\n')) {
+				head_len = (size_t)(p - head.ptr) + 1;
+				body_at = head_len + (p[1] == '\n' ? 1 : 2);
+				break;
+			}
+		}
+		if (!body_at && head.len > HTTP_CGI_HEAD_MAX)
+			break;
+	}
+	if (!body_at) {
+		http_reply(fd, "502 Bad Gateway", "", "git http-backend sent no complete header block\n");
+	} else {
+		struct lines hl;
+		size_t i;
+		char *block = xstrndup(head.ptr, head_len);
+		lines_split(&hl, block);
+		for (i = 0; i < hl.n; i++) {
+			if (!strncasecmp(hl.v[i], "Status:", 7))
+				snprintf(status, sizeof(status), "%s", skip_space(hl.v[i] + 7));
+			else if (*hl.v[i])
+				sb_printf(&out, "%s\r\n", hl.v[i]);
+		}
+		lines_free(&hl);
+		free(block);
+		{
+			struct sbuf all = SBUF_INIT;
+			sb_printf(&all, "HTTP/1.1 %s\r\n%sConnection: close\r\n\r\n", status, sb_str(&out));
+			sb_add(&all, head.ptr + body_at, head.len - body_at);
+			n = write_all(fd, all.ptr, all.len);
+			sb_free(&all);
+		}
+		while (n == 0) {
+			ssize_t r;
+			do
+				r = read(pipefd[0], chunk, sizeof(chunk));
+			while (r < 0 && errno == EINTR);
+			if (r <= 0 || write_all(fd, chunk, (size_t)r) < 0)
+				break;
+		}
+	}
+	close(pipefd[0]);
+	while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
+		;
+	sb_free(&head);
+	sb_free(&out);
+}
+
+/* Serve the one request of a connection; runs in a child of the server. */
+static void http_connection(int fd, int port)
+{
+	struct http_in in;
+	struct timeval idle = { HTTP_IDLE_SECONDS, 0 };
+	char line[HTTP_LINE_MAX], method[16], version[16], port_text[16];
+	char *target = NULL, *user = NULL, *query, *path;
+	unsigned long long length = 0;
+	int chunked = 0, has_length = 0, expect = 0, headers = 0, auth;
+	FILE *body = NULL;
+
+	memset(&in, 0, sizeof(in));
+	in.fd = fd;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &idle, sizeof(idle));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &idle, sizeof(idle));
+	if (http_line(&in, line, sizeof(line)) < 0)
+		return;
+	{
+		int used = 0;
+		target = xrealloc(NULL, sizeof(line));
+		if (sscanf(line, "%15s %8191s %15s%n", method, target, version, &used) != 3 ||
+		    line[used] || strncmp(version, "HTTP/1.", 7)) {
+			http_reply(fd, "400 Bad Request", "", "bad request line\n");
+			goto done;
+		}
+	}
+	for (;;) {
+		char *colon, *value;
+		if (http_line(&in, line, sizeof(line)) < 0)
+			goto done;
+		if (!*line)
+			break;
+		if (++headers > HTTP_HEADERS_MAX) {
+			http_reply(fd, "431 Request Header Fields Too Large", "", "too many header fields\n");
+			goto done;
+		}
+		if ((colon = strchr(line, ':')) == NULL || colon == line) {
+			http_reply(fd, "400 Bad Request", "", "bad header field\n");
+			goto done;
+		}
+		*colon = '\0';
+		value = (char *)skip_space(colon + 1);
+		if (!strcasecmp(line, "Content-Length")) {
+			char *end;
+			errno = 0;
+			length = strtoull(value, &end, 10);
+			if (end == value || *end || errno || *value == '-') {
+				http_reply(fd, "400 Bad Request", "", "bad Content-Length\n");
+				goto done;
+			}
+			has_length = 1;
+		} else if (!strcasecmp(line, "Transfer-Encoding")) {
+			if (strcasecmp(value, "chunked") != 0) {
+				http_reply(fd, "501 Not Implemented", "", "only chunked transfer coding\n");
+				goto done;
+			}
+			chunked = 1;
+		} else if (!strcasecmp(line, "Expect")) {
+			expect = !strcasecmp(value, "100-continue");
+		} else if (!strcasecmp(line, "Authorization")) {
+			free(user);
+			user = http_basic_user(value);
+		} else if (!strcasecmp(line, "Content-Type")) {
+			setenv("CONTENT_TYPE", value, 1);
+		} else if (strcasecmp(line, "Proxy") != 0) {
+			/* Not "Proxy": as HTTP_PROXY it would redirect the CGI's own requests ("httpoxy"). */
+			http_header_env(line, value);
+		}
+	}
+	if (has_length && length > HTTP_BODY_MAX) {
+		http_reply(fd, "413 Content Too Large", "", "request body too large\n");
+		goto done;
+	}
+	if (chunked || has_length) {
+		unsigned long long total = 0;
+		int rc;
+		if (expect && write_all(fd, "HTTP/1.1 100 Continue\r\n\r\n", 25) < 0)
+			goto done;
+		if ((body = tmpfile()) == NULL) {
+			http_reply(fd, "500 Internal Server Error", "", "cannot spool the request body\n");
+			goto done;
+		}
+		rc = chunked ? http_chunked(&in, body, &total) : http_copy(&in, body, length);
+		if (!chunked)
+			total = length;
+		if (rc < 0 || fflush(body) != 0 || fseek(body, 0, SEEK_SET) != 0)
+			goto done;  /* the client went away or sent garbage: nobody to answer */
+		snprintf(line, sizeof(line), "%llu", total);
+		setenv("CONTENT_LENGTH", line, 1);
+	}
+
+	if (!strncmp(target, "/git/", 5)) {
+		auth = 0;
+		path = target + 4;
+	} else if (!strncmp(target, "/auth/", 6)) {
+		auth = 1;
+		path = target + 5;
+	} else {
+		http_reply(fd, "404 Not Found", "", "not under /git/ or /auth/\n");
+		goto done;
+	}
+	if (auth && !user) {
+		http_reply(fd, "401 Unauthorized", "WWW-Authenticate: Basic realm=\"clearance tests\"\r\n",
+			"authentication required\n");
+		goto done;
+	}
+	if ((query = strchr(path, '?')) != NULL)
+		*query++ = '\0';
+	snprintf(port_text, sizeof(port_text), "%d", port);
+	setenv("GATEWAY_INTERFACE", "CGI/1.1", 1);
+	setenv("SERVER_SOFTWARE", "run_cases", 1);
+	setenv("SERVER_PROTOCOL", version, 1);
+	setenv("SERVER_NAME", "127.0.0.1", 1);
+	setenv("SERVER_PORT", port_text, 1);
+	setenv("REMOTE_ADDR", "127.0.0.1", 1);
+	setenv("REQUEST_METHOD", method, 1);
+	setenv("SCRIPT_NAME", auth ? "/auth" : "/git", 1);
+	setenv("PATH_INFO", path, 1);
+	setenv("QUERY_STRING", query ? query : "", 1);
+	/* Only where the server demanded it, as a web server would; /git/ stays anonymous. */
+	if (auth) {
+		setenv("AUTH_TYPE", "Basic", 1);
+		setenv("REMOTE_USER", user, 1);
+	}
+	http_run_cgi(fd, body);
+done:
+	if (body)
+		fclose(body);
+	free(target);
+	free(user);
+}
+
+/* The server process: accept, fork a child per connection, reap them. Never returns. */
+static void http_serve(int listen_fd, int port)
+{
+	for (;;) {
+		struct pollfd pfd;
+		pid_t pid;
+		int fd;
+
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+		pfd.fd = listen_fd;
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		if (poll(&pfd, 1, 500) <= 0)
+			continue;
+		if ((fd = accept(listen_fd, NULL, NULL)) < 0)
+			continue;
+		fflush(NULL);
+		if ((pid = fork()) == 0) {
+			char drain[4096];
+			struct timeval linger = { 5, 0 };
+			close(listen_fd);
+			http_connection(fd, port);
+			/*
+			 * Half-close, then wait for the client's close: closing with
+			 * unread input would reset the connection, and a reset can
+			 * destroy the answer before the client has read it.
+			 */
+			shutdown(fd, SHUT_WR);
+			setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &linger, sizeof(linger));
+			while (read(fd, drain, sizeof(drain)) > 0)
+				;
+			close(fd);
+			_exit(0);
+		}
+		close(fd);
+	}
+}
+
+static void http_stop(struct runner *r)
+{
+	if (r->http_pid > 0) {
+		int status;
+		/* The whole group: connections still open and the CGIs they run. */
+		kill(-r->http_pid, SIGTERM);
+		waitpid(r->http_pid, &status, 0);
+		r->http_pid = 0;
+	}
+}
+
+/*
+ * The listening socket is bound and listening before the server is forked,
+ * so it accepts connections from the start (the kernel queues them) and no
+ * other process can take the port in between, unlike the daemon's.
+ */
+static int http_start(struct runner *r)
+{
+	struct sbuf home = SBUF_INIT, log = SBUF_INIT, cfg = SBUF_INIT;
+	struct sockaddr_in a;
+	socklen_t alen = sizeof(a);
+	int fd = -1, rc = -1, port;
+	pid_t pid;
+
+	sb_printf(&home, "%s/http-home", r->root);
+	sb_printf(&log, "%s/http.log", r->root);
+	sb_printf(&cfg, "%s/.gitconfig", sb_str(&home));
+	if ((mkdir(sb_str(&home), 0755) < 0 && errno != EEXIST) ||
+	    write_file(sb_str(&cfg), http_gitconfig, 0644) < 0) {
+		fprintf(stderr, "run_cases: cannot write '%s': %s\n", sb_str(&cfg), strerror(errno));
+		goto done;
+	}
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	a.sin_port = 0;
+	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0 ||
+	    bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(fd, 128) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&a, &alen) < 0) {
+		fprintf(stderr, "run_cases: cannot listen on 127.0.0.1: %s\n", strerror(errno));
+		goto done;
+	}
+	port = ntohs(a.sin_port);
+	fflush(NULL);
+	if ((pid = fork()) < 0) {
+		fprintf(stderr, "run_cases: cannot fork the http server: %s\n", strerror(errno));
+		goto done;
+	}
+	if (pid == 0) {
+		int logfd = open(sb_str(&log), O_WRONLY | O_CREAT | O_APPEND, 0644);
+		setpgid(0, 0);
+#ifdef __linux__
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+#endif
+		if (logfd >= 0) {
+			dup2(logfd, 1);
+			dup2(logfd, 2);
+			close(logfd);
+		}
+		/* Like the daemon's: the hooks see this environment, never a client's. */
+		env_common(sb_str(&home));
+		setenv("GIT_PROJECT_ROOT", r->root, 1);
+		setenv("GIT_HTTP_EXPORT_ALL", "1", 1);
+		http_serve(fd, port);
+		_exit(0);
+	}
+	setpgid(pid, pid);
+	r->http_pid = pid;
+	r->http_port = port;
+	rc = 0;
+done:
+	if (fd >= 0)
+		close(fd);
+	sb_free(&home);
+	sb_free(&log);
+	sb_free(&cfg);
+	return rc;
+}
+
 /* ------------------------------------------------------ the pool and cmocka */
 
 static void pool_fill(struct runner *r)
@@ -1800,14 +2416,12 @@ int main(int argc, char **argv)
 		die("cannot create a scratch directory: %s", strerror(errno));
 	run.root = absolute(tmpl);
 
-	run.all = xrealloc(NULL, (ncases * 2 + 1) * sizeof(*run.all));
+	run.all = xrealloc(NULL, (ncases * 3 + 1) * sizeof(*run.all));
 	for (i = 0; i < ncases; i++) {
-		static const char *const all_transports[] = { "file", "daemon" };
-		const char *only = has_keyword(&cases[i], "local") ? "local" :
-			has_keyword(&cases[i], "file-only") ? "file" :
-			has_keyword(&cases[i], "daemon-only") ? "daemon" : NULL;
+		static const char *const all_transports[] = { "file", "daemon", "http" };
+		const char *only = case_only(&cases[i]);
 		size_t t;
-		for (t = 0; t < 2; t++) {
+		for (t = 0; t < 3; t++) {
 			const char *tr = only ? only : all_transports[t];
 			struct job *job;
 			/* TRANSPORTS chooses how pushes travel; local cases do not push. */
@@ -1837,17 +2451,21 @@ int main(int argc, char **argv)
 		tests[i].test_func = test_job;
 		tests[i].initial_state = &run.all[i];
 	}
-	for (i = 0; i < run.count; i++) {
-		if (!strcmp(run.all[i].transport, "daemon")) {
-			if (daemon_start(&run) < 0) {
-				rc = 1;
-				goto done;
-			}
-			break;
+	{
+		int want_daemon = 0, want_http = 0;
+		for (i = 0; i < run.count; i++) {
+			want_daemon |= !strcmp(run.all[i].transport, "daemon");
+			want_http |= !strcmp(run.all[i].transport, "http");
+		}
+		if ((want_daemon && daemon_start(&run) < 0) || (want_http && http_start(&run) < 0)) {
+			daemon_stop(&run);
+			rc = 1;
+			goto done;
 		}
 	}
 	rc = _cmocka_run_group_tests("cases", tests, run.count, NULL, NULL);
 	daemon_stop(&run);
+	http_stop(&run);
 
 done:
 	if (!run.failed && !run.keep && rc == 0)
