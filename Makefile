@@ -41,7 +41,10 @@ FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 TEMPLATES := $(sort $(wildcard templates/*))
 HOOKS     := pre-receive update
 
-LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/templates_data.o
+# Generated sources (data compiled in); mk/*.mk add to it.
+GEN_SRC  := $(BUILD)/gen/templates_data.c
+-include mk/*.mk
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(GEN_SRC:%.c=%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/%)
@@ -65,7 +68,7 @@ $(BUILD)/gen/templates_data.c $(BUILD)/gen/templates_data.h: $(BUILD)/tools/embe
 	@mkdir -p $(BUILD)/gen
 	$(BUILD)/tools/embed $(BUILD)/gen/templates_data $(TEMPLATES)
 
-$(BUILD)/gen/templates_data.o: $(BUILD)/gen/templates_data.c
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/libclearance.a: $(LIB_OBJ)
@@ -117,12 +120,11 @@ bench: all
 fuzz-build: $(FUZZ_SRC)
 	@$(MAKE) --no-print-directory FUZZ_MODE=1 $(FUZZ_BIN:$(BUILD)/%=build/fuzzer/%)
 
-FUZZ_LIB_SRC := $(LIB_SRC)
-build/fuzzer/fuzz/%: tests/fuzz/%.c $(LIB_SRC) build/gen/templates_data.c
+build/fuzzer/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(GEN_SRC)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(WARN) -Wno-unused-command-line-argument -g -O1 -fsanitize=fuzzer,address,undefined \
 		$(PKG_CFLAGS) -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 -Ilib -Ibuild/gen \
-		-o $@ $< $(LIB_SRC) build/gen/templates_data.c $(PKG_LIBS)
+		-o $@ $< $(LIB_SRC) $(GEN_SRC) $(PKG_LIBS)
 
 
 fuzz: deps
