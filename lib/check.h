@@ -13,6 +13,7 @@
 
 #include "commit.h"
 #include "finding.h"
+#include "oid_set.h"
 #include "policy.h"
 
 struct cl_check_ctx {
@@ -22,6 +23,8 @@ struct cl_check_ctx {
 	const struct cl_commit *commits;   /* new commits, oldest first */
 	size_t commit_count;
 	struct cl_findings *findings;      /* where to append */
+	struct cl_oid_set *seen_blobs;     /* blobs already checked in this push (one set per
+	                                      push, shared by its refs); NULL = no sharing */
 };
 
 struct cl_check {

@@ -56,8 +56,9 @@ static int collect_enforced_tips(struct cl_oid_list *out, git_repository *repo,
 	return 0;
 }
 
-static int run_checks(struct cl_findings *findings, git_repository *repo,
-	const struct cl_policy *policy, const char *ref, const struct cl_commit *commits, size_t n)
+static int run_checks(struct cl_findings *findings, struct cl_oid_set *seen_blobs,
+	git_repository *repo, const struct cl_policy *policy, const char *ref,
+	const struct cl_commit *commits, size_t n)
 {
 	const struct cl_check *checks;
 	size_t i, count;
@@ -65,7 +66,7 @@ static int run_checks(struct cl_findings *findings, git_repository *repo,
 
 	checks = cl_checks(&count);
 	for (i = 0; i < count; i++) {
-		struct cl_check_ctx ctx = { repo, policy, ref, commits, n, findings };
+		struct cl_check_ctx ctx = { repo, policy, ref, commits, n, findings, seen_blobs };
 		if (!checks[i].enabled(policy))
 			continue;
 		if ((error = checks[i].run(&ctx)) < 0)
@@ -127,6 +128,7 @@ int cl_engine_check_push(struct cl_findings *findings, struct cl_engine_stats *s
 	git_repository *repo, const struct cl_policy *policy, const struct cl_push *push)
 {
 	struct cl_oid_list hide = CL_OID_LIST_INIT;
+	struct cl_oid_set seen_blobs = CL_OID_SET_INIT;
 	struct cl_commit_batch *batch = NULL;
 	size_t i;
 	int error;
@@ -157,7 +159,8 @@ int cl_engine_check_push(struct cl_findings *findings, struct cl_engine_stats *s
 		if ((error = cl_range_commits(&batch, repo, &u->new_id, hide.ids, hide.count)) < 0)
 			goto done;
 		stats->commits_checked += batch->count;
-		if ((error = run_checks(findings, repo, policy, u->refname, batch->commits, batch->count)) < 0)
+		if ((error = run_checks(findings, &seen_blobs, repo, policy, u->refname,
+				batch->commits, batch->count)) < 0)
 			goto done;
 		cl_commit_batch_free(batch);
 		batch = NULL;
@@ -168,6 +171,7 @@ int cl_engine_check_push(struct cl_findings *findings, struct cl_engine_stats *s
 done:
 	cl_commit_batch_free(batch);
 	cl_oid_list_dispose(&hide);
+	cl_oid_set_dispose(&seen_blobs);
 	return error;
 }
 
@@ -183,7 +187,7 @@ int cl_engine_check_range(struct cl_findings *findings, struct cl_engine_stats *
 		return error;
 	stats->refs_checked = 1;
 	stats->commits_checked = batch->count;
-	error = run_checks(findings, repo, policy, label, batch->commits, batch->count);
+	error = run_checks(findings, NULL, repo, policy, label, batch->commits, batch->count);
 	cl_commit_batch_free(batch);
 	return error;
 }
