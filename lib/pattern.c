@@ -25,9 +25,16 @@ static int glob_to_regex(struct cl_buf *re, const char *glob, unsigned int flags
 	error |= cl_buf_puts(re, "^(?:");
 	for (p = glob; *p && error >= 0; p++) {
 		if (*p == '*' && p[1] == '*') {
-			error = cl_buf_puts(re, ".*");
+			const char *run = p;
 			while (p[1] == '*')
 				p++;
+			/* A whole-segment ** followed by '/' may match no directory at all. */
+			if (p[1] == '/' && (run == glob || run[-1] == '/')) {
+				error = cl_buf_puts(re, "(?:.*/)?");
+				p++;
+			} else {
+				error = cl_buf_puts(re, ".*");
+			}
 		} else if (*p == '*') {
 			error = cl_buf_puts(re, (flags & CL_PATTERN_PATH) ? "[^/]*" : ".*");
 		} else if (*p == '?') {
@@ -68,7 +75,12 @@ int cl_pattern_compile(struct cl_pattern **out, const char *text, unsigned int f
 		options |= PCRE2_CASELESS;
 
 	if (strncmp(text, "re:", 3) == 0) {
-		if ((error = cl_buf_printf(&re, "^(?:%s)$", text + 3)) < 0)
+		/*
+		 * Anchored by options, not by wrapping it in ^(?:...)$: an unbalanced
+		 * ")" in the user's text could close our group and unanchor the rest.
+		 */
+		options |= PCRE2_ANCHORED | PCRE2_ENDANCHORED;
+		if ((error = cl_buf_puts(&re, text + 3)) < 0)
 			goto done;
 	} else if ((error = glob_to_regex(&re, text, flags)) < 0) {
 		goto done;
@@ -85,7 +97,7 @@ int cl_pattern_compile(struct cl_pattern **out, const char *text, unsigned int f
 		PCRE2_UCHAR msg[256];
 		pcre2_get_error_message(errcode, msg, sizeof(msg));
 		/* Report offsets in the user's text, not in our wrapped regex. */
-		size_t off = strncmp(text, "re:", 3) == 0 && erroff >= 4 ? (size_t)erroff - 4 + 3 : (size_t)erroff;
+		size_t off = strncmp(text, "re:", 3) == 0 ? (size_t)erroff + 3 : (size_t)erroff;
 		if (off > strlen(text))
 			off = strlen(text);
 		error = cl_error_setc(CL_EINVALID, "%s at offset %zu", (char *)msg, off);

@@ -7,7 +7,9 @@
  *
  * Glob syntax (deliberately small, so a pattern means what it looks like):
  *   *    any run of characters (with CL_PATTERN_PATH: not crossing '/')
- *   **   any run of characters, '/' included
+ *   **   any run of characters, '/' included; followed by '/' at the start
+ *        or after a '/', it also matches no directory at all, so that
+ *        "**" + "/go.sum" matches a top-level "go.sum" as in .gitignore
  *   ?    one character (with CL_PATTERN_PATH: not '/')
  *   \c   the character c literally
  * Everything else is literal, brackets included: "*[bot]@users.noreply.github.com"

@@ -5,7 +5,7 @@
  *   the policy object and its defaults
  *   the schema: one table of fields per YAML mapping
  *   the loader: libyaml events read straight against the schema
- *   values: booleans, strings, lists, patterns, enums
+ *   values: booleans, strings, lists, patterns, enums, sizes, lists of mappings
  *   public entry points and accessors
  *   printing the effective policy
  *
@@ -35,7 +35,7 @@
 
 #define POLICY_MAX_FIELDS 16   /* fields of the largest mapping */
 #define POLICY_MAX_DEPTH 4     /* mappings nested in the schema, plus one */
-#define POLICY_MAX_NESTING 16  /* YAML collections; the schema needs 3 */
+#define POLICY_MAX_NESTING 16  /* YAML collections; the schema needs 5 */
 #define POLICY_QUOTE_MAX 40    /* bytes of user text quoted in a message */
 #define POLICY_KEY_MAX 48      /* longer unknown keys get no suggestion */
 /*
@@ -44,8 +44,18 @@
  */
 #define POLICY_MAX_ITEMS 1000
 
+/*
+ * copyright_pattern is compiled as "re:" RE_SEARCH_HEAD EXPR RE_SEARCH_TAIL,
+ * so that it is found anywhere in a line; the cap leaves room for the
+ * wrapping inside pattern.c's own limit of 4096 bytes.
+ */
+#define RE_SEARCH_HEAD ".*(?:"
+#define RE_SEARCH_TAIL ").*"
+#define POLICY_REGEX_MAX 4000
+
 /* Enum fields are stored through an int pointer (see FIELD_ENUM). */
 _Static_assert(sizeof(enum cl_dco_match) == sizeof(int), "enum cl_dco_match must be int-sized");
+_Static_assert(sizeof(enum cl_copyright_rule) == sizeof(int), "enum cl_copyright_rule must be int-sized");
 
 /* ---- the policy object and its defaults ------------------------------- */
 
@@ -57,7 +67,7 @@ struct cl_policy {
 	struct cl_policy_identity identity;
 	struct cl_dco_options dco;
 	struct cl_policy_section cla;
-	struct cl_policy_section headers;
+	struct cl_header_options headers;
 	struct cl_policy_section deps;
 	struct cl_policy_section approvals;
 };
@@ -110,6 +120,7 @@ void cl_policy_free(struct cl_policy *policy)
 	free(policy->overrides.audit_log);
 	strings_free(policy->identity.env, policy->identity.env_count);
 	cl_dco_options_dispose(&policy->dco);
+	cl_header_options_dispose(&policy->headers);
 	free(policy);
 }
 
@@ -139,6 +150,8 @@ static int policy_new(struct cl_policy **out, const char *source)
 	for (i = 0; i < ARRAY_SIZE(default_include); i++)
 		if ((error = cl_pattern_list_add(&p->refs.include, default_include[i], CL_PATTERN_PATH)) < 0)
 			goto done;
+	if ((error = cl_header_options_init(&p->headers)) < 0)
+		goto done;
 	*out = p;
 	p = NULL;
 done:
@@ -158,7 +171,12 @@ enum field_kind {
 	FIELD_PATTERNS,     /* struct cl_pattern_list, compiled with pattern_flags */
 	FIELD_ENUM,         /* int-sized: one of values[] */
 	FIELD_MAPPING,      /* a nested mapping; its fields are relative to off */
-	FIELD_UNAVAILABLE   /* int: a check of a later version; only false loads */
+	FIELD_UNAVAILABLE,  /* int: a check of a later version; only false loads */
+	FIELD_SIZE,         /* size_t: a number of bytes from min to max */
+	FIELD_PATTERN,      /* struct cl_pattern *: one glob, compiled with pattern_flags */
+	FIELD_REGEX,        /* struct cl_pattern *, found anywhere in a line; its text at text_off */
+	FIELD_RULES         /* a list of mappings: an array of elem_size-byte structs at off
+	                       (each zeroed, then read with sub), its length at count_off */
 };
 
 struct enum_value {
@@ -176,15 +194,22 @@ struct field {
 	const char *key;
 	enum field_kind kind;
 	size_t off;                       /* of the value in the mapping's base */
-	size_t count_off;                 /* FIELD_STRINGS */
-	unsigned int pattern_flags;       /* FIELD_PATTERNS */
+	size_t count_off;                 /* FIELD_STRINGS, FIELD_RULES */
+	unsigned int pattern_flags;       /* FIELD_PATTERNS, FIELD_PATTERN, FIELD_REGEX */
 	const struct enum_value *values;  /* FIELD_ENUM; ends with { NULL, 0 } */
-	const struct mapping *sub;        /* FIELD_MAPPING */
-	string_check_fn check;            /* FIELD_STRING, FIELD_STRINGS; may be NULL */
+	const struct mapping *sub;        /* FIELD_MAPPING, FIELD_RULES (one entry) */
+	string_check_fn check;            /* FIELD_STRING, FIELD_STRINGS, FIELD_PATTERNS; may be NULL */
+	const char *hint;                 /* FIELD_PATTERNS, FIELD_PATTERN: on a bad pattern;
+	                                     NULL: the hint for ref and e-mail patterns */
+	size_t min, max;                  /* FIELD_SIZE, inclusive */
+	size_t text_off;                  /* FIELD_REGEX: char *, the expression as written */
+	size_t elem_size;                 /* FIELD_RULES */
+	void (*elem_dispose)(void *elem); /* FIELD_RULES */
 };
 
 /* Where each field of one mapping was given (for duplicates and finish). */
 struct seen {
+	yaml_mark_t start;                /* the mapping itself */
 	int given[POLICY_MAX_FIELDS];
 	yaml_mark_t key[POLICY_MAX_FIELDS];
 	yaml_mark_t value[POLICY_MAX_FIELDS];
@@ -201,7 +226,10 @@ struct mapping {
 static int check_login(struct loader *ld, const yaml_mark_t *mark, const char *what, const char *value);
 static int check_env_name(struct loader *ld, const yaml_mark_t *mark, const char *what, const char *value);
 static int check_option_name(struct loader *ld, const yaml_mark_t *mark, const char *what, const char *value);
+static int check_license_id(struct loader *ld, const yaml_mark_t *mark, const char *what, const char *value);
 static int finish_remediation(struct loader *ld, const struct mapping *m, char *base, const struct seen *seen);
+static int finish_path_rule(struct loader *ld, const struct mapping *m, char *base, const struct seen *seen);
+static void path_rule_dispose(void *elem);
 
 #define MAPPING(fields, note, finish) { fields, ARRAY_SIZE(fields), note, finish }
 
@@ -265,6 +293,53 @@ static const struct field dco_fields[] = {
 };
 static const struct mapping dco_mapping = MAPPING(dco_fields, NULL, NULL);
 
+static const struct enum_value copyright_values[] = {
+	{ "required", CL_COPYRIGHT_REQUIRED }, { "optional", CL_COPYRIGHT_OPTIONAL }, { NULL, 0 }
+};
+
+#define LICENSE_HINT "list SPDX license ids one per entry, such as [MIT, Apache-2.0]; " \
+	"* and ? are wildcards, and 're:' starts a PCRE2 regular expression"
+#define PATH_GLOB_HINT "paths are relative to the top of the tree: * and ? stay within a " \
+	"directory, ** crosses directories, \\ escapes; 're:' starts a PCRE2 regular expression"
+
+/* One `headers.paths` entry; finish_path_rule sets the has_ flags. */
+static const struct field path_rule_fields[] = {
+	{ .key = "match", .kind = FIELD_PATTERN, .pattern_flags = CL_PATTERN_PATH, .hint = PATH_GLOB_HINT,
+	  .off = offsetof(struct cl_header_path_rule, match) },
+	{ .key = "licenses", .kind = FIELD_PATTERNS, .pattern_flags = CL_PATTERN_CASELESS,
+	  .check = check_license_id, .hint = LICENSE_HINT,
+	  .off = offsetof(struct cl_header_path_rule, licenses) },
+	{ .key = "skip", .kind = FIELD_BOOL, .off = offsetof(struct cl_header_path_rule, skip) },
+	{ .key = "copyright", .kind = FIELD_ENUM, .values = copyright_values,
+	  .off = offsetof(struct cl_header_path_rule, copyright) },
+};
+static const struct mapping path_rule_mapping = MAPPING(path_rule_fields, NULL, finish_path_rule);
+
+static const struct field headers_fields[] = {
+	{ .key = "enabled", .kind = FIELD_BOOL, .off = offsetof(struct cl_header_options, enabled) },
+	{ .key = "licenses", .kind = FIELD_PATTERNS, .pattern_flags = CL_PATTERN_CASELESS,
+	  .check = check_license_id, .hint = LICENSE_HINT,
+	  .off = offsetof(struct cl_header_options, licenses) },
+	{ .key = "copyright", .kind = FIELD_ENUM, .values = copyright_values,
+	  .off = offsetof(struct cl_header_options, copyright) },
+	{ .key = "copyright_pattern", .kind = FIELD_REGEX,
+	  .off = offsetof(struct cl_header_options, copyright_pattern),
+	  .text_off = offsetof(struct cl_header_options, copyright_pattern_text) },
+	{ .key = "window_bytes", .kind = FIELD_SIZE, .min = 1, .max = CL_HEADER_WINDOW_MAX,
+	  .off = offsetof(struct cl_header_options, window_bytes) },
+	{ .key = "min_bytes", .kind = FIELD_SIZE, .min = 0, .max = CL_HEADER_MIN_BYTES_MAX,
+	  .off = offsetof(struct cl_header_options, min_bytes) },
+	{ .key = "per_commit", .kind = FIELD_BOOL, .off = offsetof(struct cl_header_options, per_commit) },
+	{ .key = "reuse", .kind = FIELD_BOOL, .off = offsetof(struct cl_header_options, reuse) },
+	{ .key = "skip", .kind = FIELD_PATTERNS, .pattern_flags = CL_PATTERN_PATH, .hint = PATH_GLOB_HINT,
+	  .off = offsetof(struct cl_header_options, skip) },
+	{ .key = "paths", .kind = FIELD_RULES, .sub = &path_rule_mapping,
+	  .elem_size = sizeof(struct cl_header_path_rule), .elem_dispose = path_rule_dispose,
+	  .off = offsetof(struct cl_header_options, paths),
+	  .count_off = offsetof(struct cl_header_options, path_count) },
+};
+static const struct mapping headers_mapping = MAPPING(headers_fields, NULL, NULL);
+
 static const struct field later_fields[] = {
 	{ .key = "enabled", .kind = FIELD_UNAVAILABLE, .off = offsetof(struct cl_policy_section, enabled) },
 };
@@ -280,7 +355,7 @@ static const struct field top_fields[] = {
 	  .off = offsetof(struct cl_policy, identity) },
 	{ .key = "dco", .kind = FIELD_MAPPING, .sub = &dco_mapping, .off = offsetof(struct cl_policy, dco) },
 	{ .key = "cla", .kind = FIELD_MAPPING, .sub = &later_mapping, .off = offsetof(struct cl_policy, cla) },
-	{ .key = "headers", .kind = FIELD_MAPPING, .sub = &later_mapping,
+	{ .key = "headers", .kind = FIELD_MAPPING, .sub = &headers_mapping,
 	  .off = offsetof(struct cl_policy, headers) },
 	{ .key = "deps", .kind = FIELD_MAPPING, .sub = &later_mapping, .off = offsetof(struct cl_policy, deps) },
 	{ .key = "approvals", .kind = FIELD_MAPPING, .sub = &later_mapping,
@@ -298,6 +373,7 @@ struct loader {
 	const unsigned char *data;   /* the whole input (for positions of reader errors) */
 	size_t len;
 	const char *path[POLICY_MAX_DEPTH];  /* keys of the enclosing mappings */
+	char entry[POLICY_MAX_DEPTH][POLICY_KEY_MAX + 24];  /* "paths[3]": path[] of list entries */
 	size_t depth;
 };
 
@@ -740,6 +816,32 @@ static int check_option_name(struct loader *ld, const yaml_mark_t *mark, const c
 	return 0;
 }
 
+/*
+ * An allowed license is an id or a glob over ids, or one license with its
+ * exception ("GPL-2.0-only WITH Classpath-exception-2.0", allowing only that
+ * combination), never an expression: an entry "MIT OR Apache-2.0" would
+ * match no single license and allow nothing.
+ */
+static int check_license_id(struct loader *ld, const yaml_mark_t *mark, const char *what, const char *value)
+{
+	static const char allowed[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-+:*?";
+	static const char with[] = " WITH ";
+	size_t len = strlen(value), id = strspn(value, allowed);
+	char q[64];
+
+	if (strncmp(value, "re:", 3) == 0)
+		return 0;
+	if (id > 0 && id < len && strncmp(value + id, with, sizeof(with) - 1) == 0) {
+		const char *exception = value + id + sizeof(with) - 1;
+		if (*exception && strspn(exception, allowed) == strlen(exception))
+			return 0;
+	}
+	if (id != len)
+		return loader_error(ld, mark, LICENSE_HINT, "invalid license id '%s' in '%s'",
+			quote(q, sizeof(q), value, len), what);
+	return 0;
+}
+
 static int parse_version(struct loader *ld, const char *key, int *out)
 {
 	const yaml_event_t *ev = &ld->event;
@@ -857,11 +959,23 @@ done:
 	return error;
 }
 
+/* The current scalar `s` did not compile as a pattern of `f`; cl_error_last() says why. */
+static int pattern_error(struct loader *ld, const struct field *f, const char *s)
+{
+	char why[256], path[128], q[64];
+
+	snprintf(why, sizeof(why), "%s", cl_error_last());
+	return loader_error(ld, &ld->event.start_mark, f->hint ? f->hint :
+		"globs use * (within a path segment for refs), ** and ?, with \\ to escape; "
+		"'re:' starts a PCRE2 regular expression",
+		"invalid pattern '%s' in '%s': %s", quote(q, sizeof(q), s, strlen(s)),
+		key_path(path, sizeof(path), ld, f->key), why);
+}
+
 static int parse_patterns(struct loader *ld, const struct field *f, char *base)
 {
 	struct cl_pattern_list list = CL_PATTERN_LIST_INIT;
 	struct cl_pattern_list *target = (struct cl_pattern_list *)(base + f->off);
-	char why[256], path[128], q[64];
 	const char *s;
 	int error;
 
@@ -876,17 +990,11 @@ static int parse_patterns(struct loader *ld, const struct field *f, char *base)
 			error = too_many(ld, f->key, 1);
 			goto done;
 		}
-		if ((error = get_string(&s, ld, f->key, "a pattern", NULL, 1)) < 0)
+		if ((error = get_string(&s, ld, f->key, "a pattern", f->check, 1)) < 0)
 			goto done;
 		if ((error = cl_pattern_list_add(&list, s, f->pattern_flags)) < 0) {
-			if (error != CL_EINVALID)
-				goto done;
-			snprintf(why, sizeof(why), "%s", cl_error_last());
-			error = loader_error(ld, &ld->event.start_mark,
-				"globs use * (within a path segment for refs), ** and ?, with \\ to escape; "
-				"'re:' starts a PCRE2 regular expression",
-				"invalid pattern '%s' in '%s': %s", quote(q, sizeof(q), s, strlen(s)),
-				key_path(path, sizeof(path), ld, f->key), why);
+			if (error == CL_EINVALID)
+				error = pattern_error(ld, f, s);
 			goto done;
 		}
 	}
@@ -899,7 +1007,214 @@ done:
 	return error;
 }
 
+/*
+ * A byte count: an unquoted YAML integer (decimal, 0x hex or 0o octal) from
+ * f->min to f->max. Units ("4k") and quoted numbers are refused rather than
+ * guessed at.
+ */
+static int parse_size(struct loader *ld, const struct field *f, char *base)
+{
+	const yaml_event_t *ev = &ld->event;
+	const char *s, *digits;
+	char hint[128], path[128], q[64], *end;
+	int radix = 10;
+	long v;
+
+	snprintf(hint, sizeof(hint), "write a whole number of bytes from %zu to %zu, without a unit",
+		f->min, f->max);
+	if (ev->type != YAML_SCALAR_EVENT)
+		return type_error(ld, "an integer", f->key, hint);
+	s = (const char *)ev->data.scalar.value;
+	if (ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE && ev->data.scalar.length > 0 &&
+	    strspn(s, "0123456789") == ev->data.scalar.length)
+		return type_error(ld, "an integer", f->key, "remove the quotes: a quoted number is a string");
+	if (scalar_class(ev) != SCALAR_INT)
+		return type_error(ld, "an integer", f->key, hint);
+	digits = s;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'o')) {
+		radix = s[1] == 'x' ? 16 : 8;
+		digits = s + 2;
+	}
+	errno = 0;
+	v = strtol(digits, &end, radix);
+	/* scalar_class vouched for the digits; anything left over is a bug here. */
+	if (end == digits || *end)
+		CL_BUG("an integer scalar strtol does not read");
+	if (v < 0 || (errno != ERANGE && (unsigned long)v < f->min))
+		return loader_error(ld, &ev->start_mark, hint, "invalid value %s for '%s': the minimum is %zu",
+			quote(q, sizeof(q), s, ev->data.scalar.length), key_path(path, sizeof(path), ld, f->key),
+			f->min);
+	if (errno == ERANGE || (unsigned long)v > f->max)
+		return loader_error(ld, &ev->start_mark, hint, "invalid value %s for '%s': the maximum is %zu",
+			quote(q, sizeof(q), s, ev->data.scalar.length), key_path(path, sizeof(path), ld, f->key),
+			f->max);
+	*(size_t *)(base + f->off) = (size_t)v;
+	return 0;
+}
+
+static int parse_pattern(struct loader *ld, const struct field *f, char *base)
+{
+	struct cl_pattern **target = (struct cl_pattern **)(base + f->off), *pat;
+	const char *s;
+	int error;
+
+	if ((error = get_string(&s, ld, f->key, "a pattern", f->check, 0)) < 0)
+		return error;
+	if ((error = cl_pattern_compile(&pat, s, f->pattern_flags)) < 0)
+		return error == CL_EINVALID ? pattern_error(ld, f, s) : error;
+	cl_pattern_free(*target);
+	*target = pat;
+	return 0;
+}
+
+/*
+ * pattern.c counts offsets in the text it was given; the user wrote less.
+ * Rewrite "... at offset N" to count from `skip` bytes in, at most `len`.
+ */
+static void shift_offset(char *dst, size_t size, const char *msg, size_t skip, size_t len)
+{
+	static const char marker[] = " at offset ";
+	const char *at = NULL, *p = msg, *digits;
+	unsigned long n;
+	char *end;
+
+	while ((p = strstr(p, marker)) != NULL)
+		at = p++;
+	if (at) {
+		digits = at + sizeof(marker) - 1;
+		errno = 0;
+		n = strtoul(digits, &end, 10);
+		if (errno == 0 && end != digits && *end == '\0' && *digits >= '0' && *digits <= '9') {
+			n = n > skip ? n - skip : 0;
+			snprintf(dst, size, "%.*s at offset %lu", (int)(at - msg), msg, n < len ? n : (unsigned long)len);
+			return;
+		}
+	}
+	snprintf(dst, size, "%s", msg);
+}
+
+/*
+ * One PCRE2 expression, found anywhere in the text it is matched against
+ * (pattern.c anchors at both ends, so it is compiled as ".*(?:EXPR).*").
+ * A leading "re:" is allowed, as in pattern lists, and dropped.
+ */
+static int parse_regex(struct loader *ld, const struct field *f, char *base)
+{
+	struct cl_pattern **target = (struct cl_pattern **)(base + f->off), *pat = NULL;
+	char **text_target = (char **)(base + f->text_off), *text = NULL;
+	struct cl_buf re = CL_BUF_INIT;
+	const char *hint = "write one PCRE2 regular expression in 'single quotes'; it may match "
+		"anywhere in a line, and (?i) makes it ignore case";
+	const char *s, *expr;
+	char why[256], path[128], q[64];
+	int error;
+
+	if ((error = get_string(&s, ld, f->key, "a regular expression", NULL, 0)) < 0)
+		return error;
+	expr = strncmp(s, "re:", 3) == 0 ? s + 3 : s;
+	if (!*expr) {
+		/* It would match every line: every file would have a notice. */
+		error = loader_error(ld, &ld->event.start_mark, "remove the key to get the default",
+			"empty regular expression in '%s'", key_path(path, sizeof(path), ld, f->key));
+		goto done;
+	}
+	if (strlen(expr) > POLICY_REGEX_MAX) {
+		error = loader_error(ld, &ld->event.start_mark, hint,
+			"regular expression longer than %d bytes in '%s'", POLICY_REGEX_MAX,
+			key_path(path, sizeof(path), ld, f->key));
+		goto done;
+	}
+	if ((error = cl_buf_printf(&re, "re:" RE_SEARCH_HEAD "%s" RE_SEARCH_TAIL, expr)) < 0)
+		goto done;
+	if ((error = cl_pattern_compile(&pat, cl_buf_cstr(&re), f->pattern_flags)) < 0) {
+		if (error != CL_EINVALID)
+			goto done;
+		/* Offsets from pattern.c count "re:" and the head; the user's count from s. */
+		shift_offset(why, sizeof(why), cl_error_last(),
+			3 + sizeof(RE_SEARCH_HEAD) - 1 - (size_t)(expr - s), strlen(s));
+		error = loader_error(ld, &ld->event.start_mark, hint,
+			"invalid regular expression '%s' in '%s': %s", quote(q, sizeof(q), s, strlen(s)),
+			key_path(path, sizeof(path), ld, f->key), why);
+		goto done;
+	}
+	text = strdup(expr);
+	CL_CHECK_ALLOC(text);
+	cl_pattern_free(*target);
+	free(*text_target);
+	*target = pat;
+	*text_target = text;
+	pat = NULL;
+done:
+	cl_pattern_free(pat);
+	cl_buf_dispose(&re);
+	return error;
+}
+
 static int parse_mapping(struct loader *ld, const struct mapping *m, char *base);
+
+/*
+ * A list of mappings read with f->sub, each into a zeroed element. Entries
+ * are named "key[N]" (from 0) in messages, so a problem in the fifth of
+ * many look-alike entries can be found.
+ */
+static int parse_rules(struct loader *ld, const struct field *f, char *base)
+{
+	char **target = (char **)(base + f->off), *items = NULL, *grown;
+	size_t *target_count = (size_t *)(base + f->count_off), count = 0, alloc = 0, i;
+	char *name;
+	int error = 0;
+
+	if (ld->event.type != YAML_SEQUENCE_START_EVENT)
+		return type_error(ld, "a list of mappings", f->key,
+			"write one '- match: GLOB' entry per line, its other keys indented under it; "
+			"[] is the empty list");
+	if (ld->depth + 1 >= POLICY_MAX_DEPTH)
+		CL_BUG("the schema nests deeper than POLICY_MAX_DEPTH");
+	name = ld->entry[ld->depth];
+	for (;;) {
+		if ((error = loader_next(ld)) < 0)
+			goto done;
+		if (ld->event.type == YAML_SEQUENCE_END_EVENT)
+			break;
+		if (count == POLICY_MAX_ITEMS) {
+			error = too_many(ld, f->key, 0);
+			goto done;
+		}
+		snprintf(name, sizeof(ld->entry[0]), "%s[%zu]", f->key, count);
+		if (ld->event.type != YAML_MAPPING_START_EVENT) {
+			error = type_error(ld, "a mapping", name,
+				"write each entry as '- match: GLOB' with its other keys indented under it, "
+				"or as {match: GLOB, ...}");
+			goto done;
+		}
+		if (count == alloc) {
+			alloc = alloc ? 2 * alloc : 4;
+			grown = realloc(items, alloc * f->elem_size);
+			CL_CHECK_ALLOC(grown);
+			items = grown;
+		}
+		/* Counted before it is read, so a half-read entry is disposed of too. */
+		memset(items + count * f->elem_size, 0, f->elem_size);
+		count++;
+		ld->path[ld->depth++] = name;
+		error = parse_mapping(ld, f->sub, items + (count - 1) * f->elem_size);
+		ld->depth--;
+		if (error < 0)
+			goto done;
+	}
+	for (i = 0; i < *target_count; i++)
+		f->elem_dispose(*target + i * f->elem_size);
+	free(*target);
+	*target = items;
+	*target_count = count;
+	items = NULL;
+	count = 0;
+done:
+	for (i = 0; i < count; i++)
+		f->elem_dispose(items + i * f->elem_size);
+	free(items);
+	return error;
+}
 
 static int parse_field(struct loader *ld, const struct field *f, char *base)
 {
@@ -938,6 +1253,14 @@ static int parse_field(struct loader *ld, const struct field *f, char *base)
 		return parse_strings(ld, f, base);
 	case FIELD_PATTERNS:
 		return parse_patterns(ld, f, base);
+	case FIELD_PATTERN:
+		return parse_pattern(ld, f, base);
+	case FIELD_REGEX:
+		return parse_regex(ld, f, base);
+	case FIELD_SIZE:
+		return parse_size(ld, f, base);
+	case FIELD_RULES:
+		return parse_rules(ld, f, base);
 	case FIELD_ENUM:
 		return parse_enum(ld, f->key, f->values, (int *)(base + f->off));
 	case FIELD_MAPPING:
@@ -1069,6 +1392,7 @@ static int parse_mapping(struct loader *ld, const struct mapping *m, char *base)
 	if (m->count > POLICY_MAX_FIELDS)
 		CL_BUG("a mapping with more fields than POLICY_MAX_FIELDS");
 	memset(&seen, 0, sizeof(seen));
+	seen.start = ld->event.start_mark;
 	for (;;) {
 		const struct field *f = NULL;
 		const yaml_event_t *ev = &ld->event;
@@ -1133,6 +1457,34 @@ static int finish_remediation(struct loader *ld, const struct mapping *m, char *
 	return 0;
 }
 
+static void path_rule_dispose(void *elem)
+{
+	cl_header_path_rule_dispose(elem);
+}
+
+static int finish_path_rule(struct loader *ld, const struct mapping *m, char *base, const struct seen *seen)
+{
+	struct cl_header_path_rule *rule = (struct cl_header_path_rule *)base;
+	size_t licenses = field_index(m, "licenses"), copyright = field_index(m, "copyright");
+	char path[128];
+
+	if (!seen->given[field_index(m, "match")])
+		return loader_error(ld, &seen->start,
+			"every entry names the paths it covers, such as match: \"docs/**\"",
+			"missing key 'match' in '%s'", key_path(path, sizeof(path), ld, NULL));
+	rule->has_licenses = seen->given[licenses];
+	rule->has_copyright = seen->given[copyright];
+	/* A setting that can never apply is a mistake worth hearing about. */
+	if (rule->skip && (rule->has_licenses || rule->has_copyright)) {
+		size_t i = rule->has_licenses ? licenses : copyright;
+		return loader_error(ld, &seen->key[i],
+			"a skipped path is not checked at all: remove the key, or remove skip: true",
+			"'%s' has no effect with skip: true",
+			key_path(path, sizeof(path), ld, m->fields[i].key));
+	}
+	return 0;
+}
+
 /* Pass one: everything but the schema (see the top of this file). */
 static int check_structure(struct loader *ld)
 {
@@ -1156,7 +1508,7 @@ static int check_structure(struct loader *ld)
 		case YAML_MAPPING_START_EVENT:
 			if (++nesting > POLICY_MAX_NESTING)
 				return loader_error(ld, &ev->start_mark,
-					"a policy needs three levels: sections, their keys, and lists",
+					"a policy needs five levels at most, as in headers.paths[].licenses",
 					"values nested deeper than %d levels", POLICY_MAX_NESTING);
 			break;
 		case YAML_SEQUENCE_END_EVENT:
@@ -1305,7 +1657,7 @@ const struct cl_policy_section *cl_policy_cla(const struct cl_policy *policy)
 	return &policy->cla;
 }
 
-const struct cl_policy_section *cl_policy_headers(const struct cl_policy *policy)
+const struct cl_header_options *cl_policy_headers(const struct cl_policy *policy)
 {
 	return &policy->headers;
 }
@@ -1462,17 +1814,62 @@ static const char *enum_text(const struct enum_value *values, int v)
 	CL_BUG("an enum value without a name");
 }
 
+static int put_path_rule(struct cl_buf *out, const struct cl_header_path_rule *rule)
+{
+	int error;
+
+	if ((error = cl_buf_puts(out, "    - match: ")) < 0 ||
+	    (error = put_quoted(out, cl_pattern_text(rule->match))) < 0 ||
+	    (error = cl_buf_printf(out, "\n      skip: %s\n", bool_text(rule->skip))) < 0)
+		return error;
+	/* Keys the entry left out stay out: they mean "the section's value". */
+	if (rule->has_licenses && (error = put_patterns(out, "      ", "licenses", &rule->licenses)) < 0)
+		return error;
+	if (rule->has_copyright && (error = cl_buf_printf(out, "      copyright: %s\n",
+			enum_text(copyright_values, (int)rule->copyright))) < 0)
+		return error;
+	return 0;
+}
+
+static int put_headers(struct cl_buf *out, const struct cl_header_options *h)
+{
+	size_t i;
+	int error;
+
+	if ((error = cl_buf_printf(out, "headers:\n  enabled: %s\n", bool_text(h->enabled))) < 0 ||
+	    (error = put_patterns(out, "  ", "licenses", &h->licenses)) < 0 ||
+	    (error = cl_buf_printf(out, "  copyright: %s\n", enum_text(copyright_values, (int)h->copyright))) < 0)
+		return error;
+	/* There is no way to write "none" as a value; the comment keeps the key visible. */
+	if (h->copyright_pattern_text)
+		error = cl_buf_puts(out, "  copyright_pattern: ");
+	else
+		error = cl_buf_puts(out, "  # copyright_pattern: none");
+	if (error < 0 ||
+	    (h->copyright_pattern_text && (error = put_quoted(out, h->copyright_pattern_text)) < 0) ||
+	    (error = cl_buf_printf(out, "\n  window_bytes: %zu\n  min_bytes: %zu\n"
+			"  per_commit: %s\n  reuse: %s\n", h->window_bytes, h->min_bytes,
+			bool_text(h->per_commit), bool_text(h->reuse))) < 0 ||
+	    (error = put_patterns(out, "  ", "skip", &h->skip)) < 0)
+		return error;
+	if (h->path_count == 0)
+		return cl_buf_puts(out, "  paths: []\n");
+	if ((error = cl_buf_puts(out, "  paths:\n")) < 0)
+		return error;
+	for (i = 0; i < h->path_count; i++)
+		if ((error = put_path_rule(out, &h->paths[i])) < 0)
+			return error;
+	return 0;
+}
+
+static int put_later(struct cl_buf *out, const char *name, const struct cl_policy_section *section)
+{
+	return cl_buf_printf(out, "%s:\n  enabled: %s\n", name, bool_text(section->enabled));
+}
+
 int cl_policy_write_yaml(struct cl_buf *out, const struct cl_policy *p)
 {
 	const struct cl_dco_options *dco = &p->dco;
-	const struct {
-		const char *name;
-		const struct cl_policy_section *section;
-	} later[] = {
-		{ "cla", &p->cla }, { "headers", &p->headers }, { "deps", &p->deps },
-		{ "approvals", &p->approvals },
-	};
-	size_t i;
 	int error;
 
 	if ((error = cl_buf_printf(out, "version: %d\nrefs:\n", p->version)) < 0 ||
@@ -1502,9 +1899,11 @@ int cl_policy_write_yaml(struct cl_buf *out, const struct cl_policy *p)
 			bool_text(dco->remediation_individual), bool_text(dco->remediation_third_party),
 			bool_text(dco->lenient))) < 0)
 		return error;
-	for (i = 0; i < ARRAY_SIZE(later); i++)
-		if ((error = cl_buf_printf(out, "%s:\n  enabled: %s\n", later[i].name,
-				bool_text(later[i].section->enabled))) < 0)
-			return error;
+	/* In the schema's order: cla, headers, deps, approvals. */
+	if ((error = put_later(out, "cla", &p->cla)) < 0 ||
+	    (error = put_headers(out, &p->headers)) < 0 ||
+	    (error = put_later(out, "deps", &p->deps)) < 0 ||
+	    (error = put_later(out, "approvals", &p->approvals)) < 0)
+		return error;
 	return 0;
 }

@@ -12,7 +12,9 @@
  *   refs:       include / exclude globs; deny_delete / deny_force_push globs
  *   overrides:  admins who may bypass with `git push -o clearance.override=REASON`
  *   identity:   environment variables that name the pusher, in order
- *   dco, cla, headers, deps, approvals: one section per check, each `enabled:`
+ *   dco:        the sign-off check (dco.h)
+ *   headers:    the license-header check (headers.h)
+ *   cla, deps, approvals: checks of later versions, only `enabled: false`
  */
 #ifndef CL_POLICY_H
 #define CL_POLICY_H
@@ -20,6 +22,7 @@
 #include <stddef.h>
 
 #include "dco.h"
+#include "headers.h"
 #include "pattern.h"
 
 struct cl_policy_refs {
@@ -87,7 +90,7 @@ const struct cl_policy_overrides *cl_policy_overrides(const struct cl_policy *po
 const struct cl_policy_identity *cl_policy_identity(const struct cl_policy *policy);
 const struct cl_dco_options *cl_policy_dco(const struct cl_policy *policy);
 const struct cl_policy_section *cl_policy_cla(const struct cl_policy *policy);
-const struct cl_policy_section *cl_policy_headers(const struct cl_policy *policy);
+const struct cl_header_options *cl_policy_headers(const struct cl_policy *policy);
 const struct cl_policy_section *cl_policy_deps(const struct cl_policy *policy);
 const struct cl_policy_section *cl_policy_approvals(const struct cl_policy *policy);
 

@@ -22,6 +22,7 @@
 
 #include "buf.h"
 #include "error.h"
+#include "headers.h"
 #include "pattern.h"
 #include "policy.h"
 
@@ -227,6 +228,83 @@ static void assert_patterns(const struct cl_pattern_list *list, const char *cons
 		assert_string_equal(cl_pattern_text(list->items[i]), texts[i]);
 }
 
+/* One path against the headers options: skipped? which licenses? copyright? */
+struct resolve_case {
+	const char *path;
+	int skip;
+	const char *first_license;   /* NULL: the list is empty */
+	size_t license_count;
+	enum cl_copyright_rule copyright;
+	int rule;                    /* index of the deciding paths entry, -1 for none */
+};
+
+static void assert_resolves(const struct cl_header_options *h, const struct resolve_case *cases, size_t n)
+{
+	size_t i;
+	for (i = 0; i < n; i++) {
+		struct cl_header_effective eff;
+		const struct resolve_case *c = &cases[i];
+		if (cl_header_options_resolve(&eff, h, c->path) < 0)
+			fail_msg("'%s': %s", c->path, cl_error_last());
+		if (eff.skip != c->skip)
+			fail_msg("'%s': skip %d, expected %d", c->path, eff.skip, c->skip);
+		if (c->skip)
+			continue;
+		if (eff.licenses->count != c->license_count)
+			fail_msg("'%s': %zu licenses, expected %zu", c->path, eff.licenses->count, c->license_count);
+		if (c->first_license)
+			assert_string_equal(cl_pattern_text(eff.licenses->items[0]), c->first_license);
+		if (eff.copyright != c->copyright)
+			fail_msg("'%s': copyright %d, expected %d", c->path, (int)eff.copyright, (int)c->copyright);
+		if (c->rule < 0)
+			assert_null(eff.rule);
+		else if (eff.rule != &h->paths[c->rule])
+			fail_msg("'%s': decided by the wrong paths entry, expected %d", c->path, c->rule);
+	}
+}
+
+/* Every headers key at its default, the skip globs included. */
+static void assert_header_defaults(const struct cl_header_options *h)
+{
+	/* Skipped at any depth where a project keeps such files. */
+	static const char *const skipped[] = {
+		"vendor/github.com/x/y.go", "src/vendor/a.c", "third_party/zlib/zlib.h",
+		"libs/third_party/a.c", "node_modules/left-pad/index.js", "web/node_modules/x/y.js",
+		"app.min.js", "static/js/app.min.js", "static/css/site.min.css", "static/js/app.js.map",
+		"Cargo.lock", "crates/x/Cargo.lock", "yarn.lock", "poetry.lock", "web/yarn.lock",
+		"package-lock.json", "web/package-lock.json", "pnpm-lock.yaml", "go.sum", "tools/go.sum",
+		"LICENSES/MIT.txt", "LICENSES/LicenseRef-x.txt", "LICENSE", "LICENSE.md", "pkg/LICENSE",
+		"pkg/LICENSE.txt", "COPYING", "COPYING.LESSER", "src/COPYING", "NOTICE", "src/NOTICE",
+		"src/main.c.license", "logo.png.license", "REUSE.toml", "docs/REUSE.toml", ".reuse/dep5",
+		"logo.png", "docs/img/a.jpg", "favicon.ico", "doc/manual.pdf", "dist/app.tar",
+		"fonts/x.woff2", "lib/libz.so", "a.o", "build/App.class", "x/y.wasm",
+	};
+	/* Ordinary sources, and near misses of the globs above. */
+	static const char *const checked[] = {
+		"src/main.c", "README.md", "Makefile", "docs/vendor.md", "src/vendoring.c",
+		"LICENSE_HEADER.txt", "src/license.c", "lockfile.c", "mapper.c", "src/LICENSES.c",
+		"images.svg", "go.mod", "package.json", "Cargo.toml", "REUSE.toml.c",
+	};
+	size_t i;
+
+	assert_int_equal(h->licenses.count, 0);
+	assert_int_equal(h->copyright, CL_COPYRIGHT_OPTIONAL);
+	assert_null(h->copyright_pattern);
+	assert_null(h->copyright_pattern_text);
+	assert_int_equal(h->window_bytes, 4096);
+	assert_int_equal(h->min_bytes, 1);
+	assert_false(h->per_commit);
+	assert_true(h->reuse);
+	assert_int_equal(h->path_count, 0);
+	assert_true(h->skip.count >= 40);
+	for (i = 0; i < sizeof(skipped) / sizeof(skipped[0]); i++)
+		if (cl_pattern_list_match(&h->skip, skipped[i]) != 1)
+			fail_msg("'%s' is not skipped by default", skipped[i]);
+	for (i = 0; i < sizeof(checked) / sizeof(checked[0]); i++)
+		if (cl_pattern_list_match(&h->skip, checked[i]) != 0)
+			fail_msg("'%s' is skipped by default", checked[i]);
+}
+
 static void assert_defaults(const struct cl_policy *p)
 {
 	static const char *const include[] = { "refs/heads/**", "refs/tags/**" };
@@ -257,6 +335,7 @@ static void assert_defaults(const struct cl_policy *p)
 	assert_false(dco->lenient);
 	assert_int_equal(dco->exempt_authors.count, 0);
 	assert_false(cl_policy_cla(p)->enabled);
+	assert_header_defaults(cl_policy_headers(p));
 	assert_false(cl_policy_headers(p)->enabled);
 	assert_false(cl_policy_deps(p)->enabled);
 	assert_false(cl_policy_approvals(p)->enabled);
@@ -422,6 +501,289 @@ static void test_values(void **state)
 	cl_policy_free(p);
 }
 
+static void test_headers_full(void **state)
+{
+	static const char *const licenses[] = { "MIT", "Apache-2.0", "GPL-*", "LicenseRef-*" };
+	static const char *const skip[] = { "build/**", "**.generated.c" };
+	static const struct resolve_case cases[] = {
+		{ "src/main.c", 0, "MIT", 4, CL_COPYRIGHT_REQUIRED, -1 },
+		{ "docs/guide.md", 0, "CC-BY-4.0", 1, CL_COPYRIGHT_REQUIRED, 0 },
+		{ "third_party/zlib/zlib.h", 1, NULL, 0, CL_COPYRIGHT_OPTIONAL, 1 },
+		{ "third_party/ours/a.c", 0, "MIT", 1, CL_COPYRIGHT_OPTIONAL, 2 },
+		/* The winner alone counts: the docs entry no longer lends its licenses. */
+		{ "docs/legal/terms.md", 0, "MIT", 4, CL_COPYRIGHT_REQUIRED, 3 },
+		/* skip replaced the defaults: vendor/ is checked, build/ is not. */
+		{ "vendor/x/y.c", 0, "MIT", 4, CL_COPYRIGHT_REQUIRED, -1 },
+		{ "build/out.c", 1, NULL, 0, CL_COPYRIGHT_OPTIONAL, -1 },
+		{ "src/parser.generated.c", 1, NULL, 0, CL_COPYRIGHT_OPTIONAL, -1 },
+		/* A matching skip glob wins over a paths entry that would check the file. */
+		{ "docs/build/x.md", 0, "CC-BY-4.0", 1, CL_COPYRIGHT_REQUIRED, 0 },
+		{ "build/docs/x.md", 1, NULL, 0, CL_COPYRIGHT_OPTIONAL, -1 },
+	};
+	struct cl_policy *p = load_ok("tests/policy/good/headers-full.yml");
+	const struct cl_header_options *h = cl_policy_headers(p);
+	char *yaml;
+	(void)state;
+
+	assert_true(h->enabled);
+	assert_patterns(&h->licenses, licenses, 4);
+	assert_int_equal(h->copyright, CL_COPYRIGHT_REQUIRED);
+	assert_string_equal(h->copyright_pattern_text, "Copyright \\(c\\) [0-9]{4} Example Corp");
+	assert_int_equal(h->window_bytes, 8192);
+	assert_int_equal(h->min_bytes, 16);
+	assert_true(h->per_commit);
+	assert_false(h->reuse);
+	assert_patterns(&h->skip, skip, 2);
+	assert_int_equal(h->path_count, 4);
+	assert_string_equal(cl_pattern_text(h->paths[0].match), "docs/**");
+	assert_true(h->paths[0].has_licenses);
+	assert_false(h->paths[0].has_copyright);
+	assert_false(h->paths[0].skip);
+	assert_true(h->paths[1].skip);
+	assert_false(h->paths[1].has_licenses);
+	assert_true(h->paths[2].has_licenses);
+	assert_true(h->paths[2].has_copyright);
+	assert_int_equal(h->paths[2].copyright, CL_COPYRIGHT_OPTIONAL);
+	assert_false(h->paths[3].has_licenses);
+	assert_int_equal(h->paths[3].copyright, CL_COPYRIGHT_REQUIRED);
+	assert_resolves(h, cases, sizeof(cases) / sizeof(cases[0]));
+
+	/* License ids are caseless (SPDX says so); globs cover families. */
+	assert_int_equal(cl_pattern_list_match(&h->licenses, "mit"), 1);
+	assert_int_equal(cl_pattern_list_match(&h->licenses, "GPL-2.0-only"), 1);
+	assert_int_equal(cl_pattern_list_match(&h->licenses, "gpl-3.0-or-later"), 1);
+	assert_int_equal(cl_pattern_list_match(&h->licenses, "LicenseRef-Acme"), 1);
+	assert_int_equal(cl_pattern_list_match(&h->licenses, "LGPL-2.1-only"), 0);
+	assert_int_equal(cl_pattern_list_match(&h->licenses, "BSD-3-Clause"), 0);
+	/* The copyright pattern is found anywhere in a line, case-sensitively. */
+	assert_int_equal(cl_pattern_match(h->copyright_pattern,
+		" * Copyright (c) 2024 Example Corp. All rights reserved."), 1);
+	assert_int_equal(cl_pattern_match(h->copyright_pattern, "Copyright (c) 2024 Example Corp"), 1);
+	assert_int_equal(cl_pattern_match(h->copyright_pattern, "copyright (c) 2024 example corp"), 0);
+	assert_int_equal(cl_pattern_match(h->copyright_pattern, "Copyright (c) 24 Example Corp"), 0);
+
+	/* `policy show` prints what was written, the paths in order. */
+	yaml = to_yaml(p);
+	assert_non_null(strstr(yaml, "headers:\n  enabled: true\n  licenses:\n    - \"MIT\"\n"));
+	assert_non_null(strstr(yaml, "  copyright_pattern: \"Copyright \\\\(c\\\\) [0-9]{4} Example Corp\"\n"));
+	assert_non_null(strstr(yaml, "  window_bytes: 8192\n  min_bytes: 16\n  per_commit: true\n  reuse: false\n"));
+	assert_non_null(strstr(yaml,
+		"  paths:\n"
+		"    - match: \"docs/**\"\n      skip: false\n      licenses:\n        - \"CC-BY-4.0\"\n"
+		"    - match: \"third_party/**\"\n      skip: true\n"
+		"    - match: \"third_party/ours/**\"\n      skip: false\n      licenses:\n        - \"MIT\"\n"
+		"      copyright: optional\n"
+		"    - match: \"docs/legal/**\"\n      skip: false\n      copyright: required\n"
+		"deps:\n"));
+	free(yaml);
+	assert_round_trip(p);
+	cl_policy_free(p);
+}
+
+static void test_headers_values(void **state)
+{
+	static const struct resolve_case cases[] = {
+		{ "README.md", 0, NULL, 0, CL_COPYRIGHT_OPTIONAL, 0 },
+		{ "a/generated/x.c", 1, NULL, 0, CL_COPYRIGHT_OPTIONAL, 1 },
+		{ "generated/x.c", 1, NULL, 0, CL_COPYRIGHT_OPTIONAL, 1 },
+		{ "src/a.c", 0, NULL, 0, CL_COPYRIGHT_OPTIONAL, 2 },
+		/* Last match wins, whole: the src entry decides, and it does not skip. */
+		{ "src/generated/b.md", 0, NULL, 0, CL_COPYRIGHT_OPTIONAL, 2 },
+		{ "vendor/x.c", 0, NULL, 0, CL_COPYRIGHT_OPTIONAL, -1 },   /* skip: [] skips nothing */
+	};
+	static const char anchored[] =
+		"headers:\n  copyright_pattern: '^\\(C\\) \\d{4}(-\\d{4})? Example Corp'\n";
+	static const struct resolve_case docs_cases[] = {
+		{ "docs/guide.md", 0, "CC-BY-4.0", 1, CL_COPYRIGHT_OPTIONAL, 0 },
+		{ "docs/conf/build.py", 0, "Apache-2.0", 1, CL_COPYRIGHT_REQUIRED, 3 },
+		{ "src/main.c", 0, "Apache-2.0", 1, CL_COPYRIGHT_REQUIRED, -1 },
+		{ "examples/hello.c", 0, "Apache-2.0", 3, CL_COPYRIGHT_REQUIRED, 1 },
+		{ "third_party/zlib/zlib.h", 1, NULL, 0, CL_COPYRIGHT_OPTIONAL, 2 },
+		{ "docs/logo.png", 1, NULL, 0, CL_COPYRIGHT_OPTIONAL, 0 },
+	};
+	struct cl_policy *p;
+	const struct cl_header_options *h;
+	char *yaml;
+	(void)state;
+
+	/* headers: {enabled: true}: the defaults, skip globs included. */
+	p = load_ok("tests/policy/good/headers-defaults.yml");
+	h = cl_policy_headers(p);
+	assert_true(h->enabled);
+	assert_header_defaults(h);
+	/* The printed skip list is the one to copy when extending it. */
+	yaml = to_yaml(p);
+	assert_non_null(strstr(yaml, "  # copyright_pattern: none\n"));
+	assert_non_null(strstr(yaml, "  skip:\n    - \"vendor/**\"\n    - \"**/vendor/**\"\n"));
+	assert_non_null(strstr(yaml, "  paths: []\ndeps:\n"));
+	free(yaml);
+	cl_policy_free(p);
+
+	/* docs/policy.md's per-path example means what the text under it says. */
+	p = load_ok("tests/policy/good/headers-docs-example.yml");
+	assert_resolves(cl_policy_headers(p), docs_cases, sizeof(docs_cases) / sizeof(docs_cases[0]));
+	cl_policy_free(p);
+
+	p = load_ok("tests/policy/good/headers-flow.yml");
+	h = cl_policy_headers(p);
+	assert_int_equal(h->window_bytes, 65536);
+	assert_int_equal(h->min_bytes, 0);
+	assert_int_equal(h->licenses.count, 0);
+	assert_int_equal(h->skip.count, 0);
+	/* "re:" is allowed and dropped; (?i) makes the pattern caseless. */
+	assert_string_equal(h->copyright_pattern_text, "(?i)all rights reserved");
+	assert_int_equal(cl_pattern_match(h->copyright_pattern, "# (C) Acme. ALL RIGHTS RESERVED."), 1);
+	assert_int_equal(h->path_count, 3);
+	assert_true(h->paths[0].has_licenses);
+	assert_int_equal(h->paths[0].licenses.count, 0);
+	assert_resolves(h, cases, sizeof(cases) / sizeof(cases[0]));
+	cl_policy_free(p);
+
+	/* docs/policy.md's copyright_pattern: ^ and $ anchor inside the search. */
+	assert_int_equal(cl_policy_load_buffer(&p, anchored, sizeof(anchored) - 1, "a.yml"), 0);
+	h = cl_policy_headers(p);
+	assert_int_equal(cl_pattern_match(h->copyright_pattern, "(C) 2024 Example Corp"), 1);
+	assert_int_equal(cl_pattern_match(h->copyright_pattern, "(C) 2020-2024 Example Corp, Inc."), 1);
+	assert_int_equal(cl_pattern_match(h->copyright_pattern, "Portions (C) 2024 Example Corp"), 0);
+	assert_int_equal(cl_pattern_match(h->copyright_pattern, "(C) 2024 Example Corp$"), 1);
+	cl_policy_free(p);
+}
+
+/* window_bytes and min_bytes: {input, expected value or message}. */
+static void test_headers_sizes(void **state)
+{
+	static const struct {
+		const char *yaml;
+		size_t value;          /* when msg is NULL */
+		const char *msg;       /* the problem, without "s.yml:L:C: " and the hint */
+	} cases[] = {
+		{ "window_bytes: 1", 1, NULL },
+		{ "window_bytes: 1048576", 1048576, NULL },
+		{ "window_bytes: 0x1000", 4096, NULL },
+		{ "window_bytes: 0o10", 8, NULL },
+		{ "window_bytes: +64", 64, NULL },
+		{ "window_bytes: 0100", 100, NULL },   /* YAML 1.2: decimal, not octal */
+		{ "window_bytes: 0", 0, "invalid value 0 for 'headers.window_bytes': the minimum is 1" },
+		{ "window_bytes: -0", 0, "invalid value -0 for 'headers.window_bytes': the minimum is 1" },
+		{ "window_bytes: -1", 0, "invalid value -1 for 'headers.window_bytes': the minimum is 1" },
+		{ "window_bytes: 1048577", 0, "invalid value 1048577 for 'headers.window_bytes': the maximum is 1048576" },
+		{ "window_bytes: 99999999999999999999999", 0,
+		  "invalid value 99999999999999999999999 for 'headers.window_bytes': the maximum is 1048576" },
+		{ "window_bytes: -99999999999999999999999", 0,
+		  "invalid value -99999999999999999999999 for 'headers.window_bytes': the minimum is 1" },
+		{ "window_bytes: 0xFFFFFFFFFFFFFFFFFFFF", 0,
+		  "invalid value 0xFFFFFFFFFFFFFFFFFFFF for 'headers.window_bytes': the maximum is 1048576" },
+		{ "window_bytes: 4k", 0, "expected an integer for 'headers.window_bytes', got a string '4k'" },
+		{ "window_bytes: 4 KiB", 0, "expected an integer for 'headers.window_bytes', got a string '4 KiB'" },
+		{ "window_bytes: '4096'", 0, "expected an integer for 'headers.window_bytes', got a string '4096'" },
+		{ "window_bytes: 1e3", 0, "expected an integer for 'headers.window_bytes', got a number '1e3'" },
+		{ "window_bytes: .inf", 0, "expected an integer for 'headers.window_bytes', got a number '.inf'" },
+		{ "window_bytes: true", 0, "expected an integer for 'headers.window_bytes', got a boolean 'true'" },
+		{ "window_bytes: [1]", 0, "expected an integer for 'headers.window_bytes', got a list" },
+		{ "window_bytes:", 0, "expected an integer for 'headers.window_bytes', got an empty value" },
+		{ "min_bytes: 0", 0, NULL },
+		{ "min_bytes: 1048576", 1048576, NULL },
+		{ "min_bytes: 1048577", 0, "invalid value 1048577 for 'headers.min_bytes': the maximum is 1048576" },
+	};
+	size_t i;
+	(void)state;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct cl_buf text = CL_BUF_INIT;
+		struct cl_policy *p = NULL;
+		int rc;
+
+		assert_int_equal(cl_buf_printf(&text, "headers:\n  %s\n", cases[i].yaml), 0);
+		rc = cl_policy_load_buffer(&p, text.ptr, text.size, "s.yml");
+		if (!cases[i].msg) {
+			const struct cl_header_options *h;
+			if (rc < 0)
+				fail_msg("'%s': %s", cases[i].yaml, cl_error_last());
+			h = cl_policy_headers(p);
+			assert_int_equal(cases[i].yaml[0] == 'w' ? h->window_bytes : h->min_bytes, cases[i].value);
+			assert_round_trip(p);
+			cl_policy_free(p);
+		} else if (rc != CL_EINVALID) {
+			fail_msg("'%s': returned %d, expected %s", cases[i].yaml, rc, cases[i].msg);
+		} else if (strncmp(cl_error_last(), "s.yml:2:", 8) != 0 || !strstr(cl_error_last(), cases[i].msg) ||
+			   !strstr(cl_error_last(), " (hint: ")) {
+			fail_msg("'%s':\n  expected: %s\n  actual:   %s", cases[i].yaml, cases[i].msg, cl_error_last());
+		}
+		cl_buf_dispose(&text);
+	}
+}
+
+/* headers.licenses entries: ids, globs, one license WITH its exception; no expressions. */
+static void test_headers_license_entries(void **state)
+{
+	static const char *const good[] = {
+		"MIT", "GPL-*", "LicenseRef-Acme-1.0", "DocumentRef-spdx:LicenseRef-x", "GPL-2.0+",
+		"GPL-2.0-only WITH Classpath-exception-2.0", "GPL-* WITH *", "re:GPL-[23]\\.0 (AND|OR) .*",
+	};
+	static const char *const bad[] = {
+		"MIT OR Apache-2.0", "MIT AND Apache-2.0", "GPL 2", "GPL-2.0-only WITH ", " WITH X",
+		"MIT WITH A WITH B", "MIT,Apache-2.0", "(MIT)", "MIT with Foo", "Apache 2.0",
+	};
+	size_t i;
+	(void)state;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]) + sizeof(bad) / sizeof(bad[0]); i++) {
+		int is_good = i < sizeof(good) / sizeof(good[0]);
+		const char *entry = is_good ? good[i] : bad[i - sizeof(good) / sizeof(good[0])];
+		struct cl_buf text = CL_BUF_INIT, want = CL_BUF_INIT;
+		struct cl_policy *p = NULL;
+		int rc;
+
+		assert_int_equal(cl_buf_printf(&text, "headers:\n  licenses: ['%s']\n", entry), 0);
+		rc = cl_policy_load_buffer(&p, text.ptr, text.size, "l.yml");
+		if (is_good) {
+			if (rc < 0)
+				fail_msg("'%s' refused: %s", entry, cl_error_last());
+			assert_string_equal(cl_pattern_text(cl_policy_headers(p)->licenses.items[0]), entry);
+			cl_policy_free(p);
+		} else {
+			assert_int_equal(cl_buf_printf(&want, "l.yml:2:14: invalid license id '%s' in "
+				"'headers.licenses' (hint: ", entry), 0);
+			if (rc != CL_EINVALID || strncmp(cl_error_last(), want.ptr, want.size) != 0)
+				fail_msg("'%s': returned %d: %s", entry, rc, cl_error_last());
+		}
+		cl_buf_dispose(&text);
+		cl_buf_dispose(&want);
+	}
+}
+
+/* A failure in the last paths entry frees the entries before it (ASan checks). */
+static void test_headers_fail_late_frees(void **state)
+{
+	static const char text[] =
+		"headers:\n"
+		"  licenses: [MIT]\n"
+		"  copyright_pattern: 'Copyright'\n"
+		"  skip: [a, b]\n"
+		"  paths:\n"
+		"    - {match: 'docs/**', licenses: [CC-BY-4.0, CC0-1.0]}\n"
+		"    - {match: 'x/**', copyright: required}\n"
+		"    - {match: 'y/**', licenses: [MIT, 're:(']}\n";
+	static const char twice[] =
+		"headers:\n"
+		"  paths: [{match: a, licenses: [MIT]}]\n"
+		"  copyright_pattern: x\n"
+		"  copyright_pattern: y\n";
+	struct cl_policy *p = NULL;
+	(void)state;
+
+	assert_int_equal(cl_policy_load_buffer(&p, text, sizeof(text) - 1, "late.yml"), CL_EINVALID);
+	assert_string_equal(cl_error_last(), "late.yml:8:39: invalid pattern 're:(' in "
+		"'headers.paths[2].licenses': missing closing parenthesis at offset 4 (hint: list SPDX "
+		"license ids one per entry, such as [MIT, Apache-2.0]; * and ? are wildcards, and 're:' "
+		"starts a PCRE2 regular expression)");
+	assert_null(p);
+	assert_int_equal(cl_policy_load_buffer(&p, twice, sizeof(twice) - 1, "twice.yml"), CL_EINVALID);
+	assert_string_equal(cl_error_last(), "twice.yml:4:3: duplicate key 'headers.copyright_pattern' "
+		"(hint: it was first given at line 3; keep one)");
+	assert_null(p);
+}
+
 /* The sample policy install-hooks copies must load, and say what the defaults say. */
 static void test_template(void **state)
 {
@@ -430,6 +792,8 @@ static void test_template(void **state)
 	assert_true(cl_policy_dco(p)->enabled);
 	assert_int_equal(cl_policy_ref_enforced(p, "refs/heads/main"), 1);
 	assert_int_equal(cl_policy_ref_enforced(p, "refs/tags/v1"), 1);
+	assert_false(cl_policy_headers(p)->enabled);
+	assert_header_defaults(cl_policy_headers(p));
 	assert_round_trip(p);
 	cl_policy_free(p);
 }
@@ -640,6 +1004,11 @@ int main(void)
 		cmocka_unit_test(test_message_quoting),
 		cmocka_unit_test(test_write_yaml_quoting),
 		cmocka_unit_test(test_fail_late_frees),
+		cmocka_unit_test(test_headers_full),
+		cmocka_unit_test(test_headers_values),
+		cmocka_unit_test(test_headers_sizes),
+		cmocka_unit_test(test_headers_license_entries),
+		cmocka_unit_test(test_headers_fail_late_frees),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
