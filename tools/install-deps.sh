@@ -19,6 +19,9 @@ command -v cc >/dev/null 2>&1         || need="$need gcc"
 command -v make >/dev/null 2>&1       || need="$need make"
 command -v clang >/dev/null 2>&1      || need="$need clang"
 command -v python3 >/dev/null 2>&1    || need="$need python3"
+# The toml-test conformance suite (data only) for the TOML reader's tests.
+[ -d /usr/share/gocode/src/github.com/BurntSushi/toml/internal/toml-test ] ||
+	dpkg -s golang-github-burntsushi-toml-dev >/dev/null 2>&1 || need="$need golang-github-burntsushi-toml-dev"
 [ -n "$need" ] || exit 0
 echo "install-deps: installing$need"
 SUDO=""
