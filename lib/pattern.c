@@ -15,6 +15,7 @@
 struct cl_pattern {
 	char *text;
 	pcre2_code *code;
+	pcre2_match_context *mctx;   /* read-only once set: shared by concurrent matches */
 };
 
 static int glob_to_regex(struct cl_buf *re, const char *glob, unsigned int flags)
@@ -103,6 +104,13 @@ int cl_pattern_compile(struct cl_pattern **out, const char *text, unsigned int f
 		error = cl_error_setc(CL_EINVALID, "%s at offset %zu", (char *)msg, off);
 		goto done;
 	}
+	/* Policies match every path of a tree against dozens of globs: JIT them.
+	 * Where the JIT is not available, the interpreter does the same work. */
+	(void)pcre2_jit_compile(pat->code, PCRE2_JIT_COMPLETE);
+	pat->mctx = pcre2_match_context_create(NULL);
+	CL_CHECK_ALLOC(pat->mctx);
+	pcre2_set_match_limit(pat->mctx, PATTERN_MATCH_LIMIT);
+	pcre2_set_depth_limit(pat->mctx, PATTERN_DEPTH_LIMIT);
 	*out = pat;
 	pat = NULL;
 done:
@@ -111,30 +119,29 @@ done:
 	return error;
 }
 
-int cl_pattern_match(const struct cl_pattern *pattern, const char *subject)
+static int pattern_match_with(const struct cl_pattern *pattern, const char *subject,
+	pcre2_match_data *md)
 {
-	pcre2_match_data *md;
-	pcre2_match_context *mc;
-	int rc;
-
-	md = pcre2_match_data_create(1, NULL);
-	mc = pcre2_match_context_create(NULL);
-	if (!md || !mc) {
-		pcre2_match_data_free(md);
-		pcre2_match_context_free(mc);
-		return cl_error_set("out of memory");
-	}
-	pcre2_set_match_limit(mc, PATTERN_MATCH_LIMIT);
-	pcre2_set_depth_limit(mc, PATTERN_DEPTH_LIMIT);
-	rc = pcre2_match(pattern->code, (PCRE2_SPTR)subject, PCRE2_ZERO_TERMINATED, 0, 0, md, mc);
-	pcre2_match_data_free(md);
-	pcre2_match_context_free(mc);
+	int rc = pcre2_match(pattern->code, (PCRE2_SPTR)subject, PCRE2_ZERO_TERMINATED, 0, 0, md,
+		pattern->mctx);
 	if (rc >= 0)
 		return 1;
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
 	return cl_error_set("pattern '%s' could not be matched (error %d; match limit?)",
 		pattern->text, rc);
+}
+
+int cl_pattern_match(const struct cl_pattern *pattern, const char *subject)
+{
+	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+	int rc;
+
+	if (!md)
+		return cl_error_set("out of memory");
+	rc = pattern_match_with(pattern, subject, md);
+	pcre2_match_data_free(md);
+	return rc;
 }
 
 const char *cl_pattern_text(const struct cl_pattern *pattern)
@@ -146,6 +153,7 @@ void cl_pattern_free(struct cl_pattern *pattern)
 {
 	if (!pattern)
 		return;
+	pcre2_match_context_free(pattern->mctx);
 	pcre2_code_free(pattern->code);
 	free(pattern->text);
 	free(pattern);
@@ -170,12 +178,19 @@ int cl_pattern_list_add(struct cl_pattern_list *list, const char *text, unsigned
 
 int cl_pattern_list_match(const struct cl_pattern_list *list, const char *subject)
 {
+	pcre2_match_data *md;
 	size_t i;
-	int rc;
-	for (i = 0; i < list->count; i++)
-		if ((rc = cl_pattern_match(list->items[i], subject)) != 0)
-			return rc;
-	return 0;
+	int rc = 0;
+
+	if (list->count == 0)
+		return 0;
+	/* One match block for the whole list: it is the per-call cost that dominates. */
+	if ((md = pcre2_match_data_create(1, NULL)) == NULL)
+		return cl_error_set("out of memory");
+	for (i = 0; i < list->count && rc == 0; i++)
+		rc = pattern_match_with(list->items[i], subject, md);
+	pcre2_match_data_free(md);
+	return rc;
 }
 
 void cl_pattern_list_dispose(struct cl_pattern_list *list)
