@@ -1,0 +1,183 @@
+# comment-styles.awk - compile data/comment-styles.tsv into a C table.
+#
+# usage: LC_ALL=C awk -f data/comment-styles.awk data/comment-styles.tsv > OUT.c
+#
+# The table is checked here, so a bad row fails the build rather than a
+# lookup: unknown fields, styles or flags, duplicate keys, lists longer than
+# CL_COMMENT_ALT_MAX, unmatched block pairs. Rows of each map kind are
+# sorted by key (byte order, hence LC_ALL=C) for the binary search in
+# lib/comment_style.c.
+
+function fail(msg) {
+	printf("%s:%d: %s\n", FILENAME, FNR, msg) > "/dev/stderr"
+	failed = 1
+	exit 1
+}
+
+# A C string literal for s; "-" stands for the empty string.
+function cstr(s,    out, i, c) {
+	if (s == "-")
+		s = ""
+	out = "\""
+	for (i = 1; i <= length(s); i++) {
+		c = substr(s, i, 1)
+		if (c == "\\" || c == "\"")
+			out = out "\\" c
+		else if (c < " " || c > "~")
+			fail("only printable ASCII is allowed in tokens, not in '" s "'")
+		else
+			out = out c
+	}
+	return out "\""
+}
+
+# A NULL-terminated string-array initializer from a space-separated list.
+function strlist(field,    n, parts, i, out) {
+	if (field == "-")
+		return "{ NULL }"
+	n = split(field, parts, " ")
+	if (n > 4)
+		fail("more than 4 alternatives in '" field "'")
+	out = "{ "
+	for (i = 1; i <= n; i++)
+		out = out cstr(parts[i]) ", "
+	return out "NULL }"
+}
+
+function flagbits(field,    n, parts, i, out, f) {
+	if (field == "-")
+		return "0"
+	n = split(field, parts, ",")
+	out = ""
+	for (i = 1; i <= n; i++) {
+		f = parts[i]
+		if (!(f in known_flag))
+			fail("unknown flag '" f "'")
+		out = out (out == "" ? "" : " | ") known_flag[f]
+	}
+	return out
+}
+
+BEGIN {
+	FS = "\t"
+	nstyles = 0
+	split("none line-at-start block-at-start caseless shebang coding xml-prolog " \
+		"php-open docker-directive tex-magic front-matter cabal-version texinfo-input", fl, " ")
+	for (i in fl) {
+		m = toupper(fl[i])
+		gsub(/-/, "_", m)
+		known_flag[fl[i]] = "CL_COMMENT_" m
+	}
+	kinds["name"] = "CL_COMMENT_MAP_NAME"
+	kinds["ext"] = "CL_COMMENT_MAP_EXT"
+	kinds["prefix"] = "CL_COMMENT_MAP_PREFIX"
+}
+
+/^#/ || /^[ \t]*$/ { next }
+
+$1 == "style" {
+	if (NF != 12)
+		fail("a style row has 12 fields, this one has " NF)
+	name = $2
+	if (name in style_index)
+		fail("style '" name "' defined twice")
+	nb = ($4 == "-") ? 0 : split($4, bs, " ")
+	ne = ($5 == "-") ? 0 : split($5, be, " ")
+	if (nb != ne)
+		fail("style '" name "': " nb " block openers but " ne " closers")
+	if (nb > 4)
+		fail("style '" name "': more than 4 block pairs")
+	blocks = "{ "
+	for (i = 1; i <= nb; i++)
+		blocks = blocks "{ " cstr(bs[i]) ", " cstr(be[i]) " }, "
+	blocks = blocks "{ NULL, NULL } }"
+	flags = flagbits($11)
+	if ($6 == "line") {
+		if ($3 == "-")
+			fail("style '" name "' writes line comments but has no line prefix")
+	} else if ($6 == "block") {
+		if (nb == 0 || $7 == "-" || $9 == "-")
+			fail("style '" name "' writes blocks but has no block or no WSTART/WEND")
+		flags = flags " | CL_COMMENT_WRITE_BLOCK"
+	} else if ($6 == "-") {
+		if ($11 != "none" || $3 != "-" || nb != 0)
+			fail("only the 'none' style writes nothing, and it has no tokens")
+	} else {
+		fail("WRITE is line, block or -, not '" $6 "'")
+	}
+	if (($7 == "-") != ($9 == "-"))
+		fail("style '" name "': WSTART and WEND come together")
+	if (nb == 0 && $7 != "-")
+		fail("style '" name "': WSTART/WEND without a block comment")
+	wstart = ($7 == "-") ? "NULL" : cstr($7)
+	wmiddle = ($7 == "-") ? "NULL" : cstr($8)
+	wend = ($7 == "-") ? "NULL" : cstr($9)
+	style_index[name] = nstyles
+	style_src[nstyles] = "\t{ " cstr(name) ", " cstr($12) ",\n\t  " strlist($3) ",\n\t  " \
+		blocks ",\n\t  " wstart ", " wmiddle ", " wend ", " cstr($10) ",\n\t  " flags " },"
+	nstyles++
+	next
+}
+
+$1 in kinds {
+	if (NF != 4)
+		fail("a " $1 " row has 4 fields, this one has " NF)
+	key = tolower($2)
+	if ($1 == "ext" && substr(key, 1, 1) != ".")
+		fail("an ext key starts with a dot: '" $2 "'")
+	if (($1, key) in seen)
+		fail($1 " '" $2 "' appears twice (first on line " seen[$1, key] ")")
+	seen[$1, key] = FNR
+	if (!($3 in style_index))
+		fail("unknown style '" $3 "' (styles are defined before the rows using them)")
+	k = $1
+	n = count[k]++
+	keys[k, n] = key
+	rows[k, n] = "\t{ " kinds[k] ", " cstr(key) ", " cstr($4) ", &cl__comment_styles[" \
+		style_index[$3] "] },"
+	next
+}
+
+{ fail("unknown row kind '" $1 "'") }
+
+# Insertion sort: a few hundred rows, once per build.
+function sort_kind(k,    n, i, j, tk, tr) {
+	n = count[k]
+	for (i = 1; i < n; i++) {
+		tk = keys[k, i]
+		tr = rows[k, i]
+		for (j = i - 1; j >= 0 && keys[k, j] > tk; j--) {
+			keys[k, j + 1] = keys[k, j]
+			rows[k, j + 1] = rows[k, j]
+		}
+		keys[k, j + 1] = tk
+		rows[k, j + 1] = tr
+	}
+}
+
+function emit(k, sym,    i) {
+	if (count[k] == 0)
+		fail("no " k " rows")
+	sort_kind(k)
+	printf("const struct cl_comment_map %s[] = {\n", sym)
+	for (i = 0; i < count[k]; i++)
+		print rows[k, i]
+	printf("};\nconst size_t %s_count = %d;\n\n", sym, count[k])
+}
+
+END {
+	if (failed)
+		exit 1
+	if (nstyles == 0)
+		fail("no styles")
+	print "/* generated by data/comment-styles.awk from data/comment-styles.tsv; do not edit */"
+	print "#include <stddef.h>"
+	print "#include \"comment_style.h\"\n"
+	print "const struct cl_comment_style cl__comment_styles[] = {"
+	for (i = 0; i < nstyles; i++)
+		print style_src[i]
+	printf("};\nconst size_t cl__comment_style_count = %d;\n\n", nstyles)
+	emit("name", "cl__comment_names")
+	emit("ext", "cl__comment_exts")
+	emit("prefix", "cl__comment_prefixes")
+}

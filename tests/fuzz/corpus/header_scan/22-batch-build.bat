@@ -1,0 +1,3 @@
+:@echo off
+REM SPDX-License-Identifier: MIT
+echo building

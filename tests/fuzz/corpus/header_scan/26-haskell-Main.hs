@@ -1,0 +1,7 @@
+{-
+SPDX-License-Identifier: BSD-3-Clause
+-}
+module Main where
+
+main :: IO ()
+main = putStrLn "hi"

@@ -1,0 +1,4 @@
+#C     SPDX-License-Identifier: BSD-3-Clause
+      PROGRAM LEGACY
+      PRINT *, 'HI'
+      END

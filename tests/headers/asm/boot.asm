@@ -1,0 +1,3 @@
+; SPDX-License-Identifier: MIT
+section .text
+global _start

@@ -1,0 +1,2 @@
+{{-- SPDX-License-Identifier: MIT --}}
+<h1>{{ $title }}</h1>

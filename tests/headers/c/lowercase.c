@@ -1,0 +1,2 @@
+// spdx-license-identifier: MIT
+int answer(void) { return 42; }

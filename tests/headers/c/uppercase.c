@@ -1,0 +1,4 @@
+/*
+ * SPDX-LICENSE-IDENTIFIER: BSD-3-Clause
+ */
+int answer(void) { return 42; }

@@ -1,0 +1,4 @@
+// SPDX-License-Identifier: MIT
+module Program
+[<EntryPoint>]
+let main _ = 0

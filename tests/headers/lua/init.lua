@@ -1,0 +1,5 @@
+--[[
+SPDX-License-Identifier: MIT
+]]
+local M = {}
+return M

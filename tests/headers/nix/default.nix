@@ -1,0 +1,2 @@
+# SPDX-License-Identifier: MIT
+{ pkgs ? import <nixpkgs> {} }: pkgs.hello

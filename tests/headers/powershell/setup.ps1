@@ -1,0 +1,6 @@
+<#
+  .SYNOPSIS
+  Sets things up.
+  SPDX-License-Identifier: MIT
+#>
+Write-Host "setup"

@@ -1,0 +1,7 @@
+"""
+Module docstring: strings are not comments.
+
+SPDX-License-Identifier: MIT
+"""
+
+import os

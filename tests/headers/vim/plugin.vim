@@ -1,0 +1,2 @@
+" SPDX-License-Identifier: Vim
+let g:demo = "value"

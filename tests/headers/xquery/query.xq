@@ -1,0 +1,2 @@
+(: SPDX-License-Identifier: MIT :)
+for $x in doc("a.xml")//b return $x
