@@ -7,6 +7,7 @@
 #include "engine.h"
 #include "error.h"
 #include "finding.h"
+#include "headers.h"
 #include "oid_list.h"
 #include "policy.h"
 #include "report.h"
@@ -24,11 +25,16 @@ static void check_usage(FILE *fp)
 		"usage: clearance check [RANGE] [--policy FILE] [--format text|json] [--verbose] [-C DIR]\n"
 		"\n"
 		"Check the commits of RANGE as the server hooks would.\n"
+		"       clearance check --tree [REV] [--policy FILE] [--format text|json]\n"
+		"\n"
 		"  RANGE           A..B (an empty side means HEAD); default: @{upstream}..HEAD,\n"
 		"                  or, without an upstream, the commits on no remote-tracking branch\n"
 		"  --policy FILE   the policy to apply; default: the repository's (git config\n"
 		"                  clearance.policy, .git/clearance.yml), else .clearance.yml at the\n"
 		"                  top of the work tree, else the built-in default (DCO on)\n"
+		"  --tree [REV]    check every file of REV's tree (default HEAD) for its license\n"
+		"                  header, as when adopting clearance on an existing repository,\n"
+		"                  and summarise: files checked, compliant, by license, by problem\n"
 		"  --format json   print the findings as JSON\n"
 		"  --verbose       say what was checked even when nothing is wrong\n"
 		"  -C DIR          run in DIR\n"
@@ -40,7 +46,7 @@ static int file_exists(const char *path)
 	return access(path, R_OK) == 0;
 }
 
-static int load_policy(struct cl_policy **out, char **source, git_repository *repo, const char *given)
+int cli_load_policy(struct cl_policy **out, char **source, git_repository *repo, const char *given)
 {
 	char *path = NULL;
 	const char *workdir;
@@ -180,6 +186,79 @@ done:
 	return error;
 }
 
+static int print_counts(struct cl_buf *out, const char *title, json_t *counts)
+{
+	const char *key;
+	json_t *value;
+	int error = 0;
+
+	if (json_object_size(counts) == 0)
+		return 0;
+	error = cl_buf_printf(out, "%s:\n", title);
+	json_object_foreach(counts, key, value)
+		if (error >= 0)
+			error = cl_buf_printf(out, "  %-40s %6lld\n", key, (long long)json_integer_value(value));
+	return error;
+}
+
+/* clearance check --tree: every file of a tree, for adopting the header check. */
+static int check_tree(git_repository *repo, const struct cl_policy *policy, const char *source,
+	const char *rev, const char *format, int verbose)
+{
+	struct cl_header_options opts = *cl_policy_headers(policy);
+	struct cl_report_options ropts = CL_REPORT_OPTIONS_INIT;
+	struct cl_header_stats stats;
+	struct cl_findings *findings = NULL;
+	struct cl_buf out = CL_BUF_INIT;
+	json_t *doc = NULL;
+	git_oid id;
+	int rc = CL_EXIT_CONFIG;
+
+	/* Asking for a tree check is asking for the header check, enabled or not. */
+	opts.enabled = 1;
+	if (cl_header_stats_init(&stats) < 0 || cl_findings_new(&findings) < 0 ||
+	    resolve(&id, repo, rev) < 0 ||
+	    cl_headers_check_tree(findings, &stats, repo, &opts, &id, rev) < 0) {
+		cli_error("cannot check the tree");
+		goto done;
+	}
+	ropts.verbose = verbose;
+	ropts.verdict = cl_findings_count_severity(findings, CL_SEVERITY_ERROR) ? "not compliant" : "compliant";
+	ropts.policy = source;
+	if (!strcmp(format, "json")) {
+		char *s;
+		if (cl_report_json(&doc, findings, &ropts) < 0 ||
+		    json_object_set_new(doc, "tree", json_pack("{s:s,s:I,s:I,s:I,s:O,s:O}", "rev", rev,
+			"files", (json_int_t)stats.files, "compliant", (json_int_t)stats.compliant,
+			"skipped", (json_int_t)stats.skipped, "by_license", stats.by_license,
+			"by_problem", stats.by_problem)) < 0 ||
+		    (s = json_dumps(doc, JSON_INDENT(2))) == NULL) {
+			cli_error("cannot render report");
+			goto done;
+		}
+		printf("%s\n", s);
+		free(s);
+	} else {
+		if (cl_report_text(&out, findings, &ropts) < 0 ||
+		    cl_buf_printf(&out, "%sfiles checked: %zu, compliant: %zu, not compliant: %zu, "
+			"skipped by policy or binary: %zu\n", out.size ? "\n" : "", stats.files,
+			stats.compliant, stats.files - stats.compliant, stats.skipped) < 0 ||
+		    print_counts(&out, "by license", stats.by_license) < 0 ||
+		    print_counts(&out, "by problem", stats.by_problem) < 0) {
+			cli_error("cannot render report");
+			goto done;
+		}
+		fputs(cl_buf_cstr(&out), stdout);
+	}
+	rc = cl_findings_count_severity(findings, CL_SEVERITY_ERROR) ? CL_EXIT_REJECT : CL_EXIT_OK;
+done:
+	json_decref(doc);
+	cl_buf_dispose(&out);
+	cl_findings_free(findings);
+	cl_header_stats_dispose(&stats);
+	return rc;
+}
+
 int cmd_check(int argc, char **argv)
 {
 	const char *range = NULL, *policy_file = NULL, *dir = NULL, *format = "text";
@@ -192,12 +271,14 @@ int cmd_check(int argc, char **argv)
 	git_repository *repo = NULL;
 	char *source = NULL;
 	git_oid tip, base;
-	int i, verbose = 0, rc = CL_EXIT_CONFIG;
+	int i, verbose = 0, tree = 0, rc = CL_EXIT_CONFIG;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			check_usage(stdout);
 			return CL_EXIT_OK;
+		} else if (!strcmp(argv[i], "--tree")) {
+			tree = 1;
 		} else if (!strcmp(argv[i], "--policy") && i + 1 < argc) {
 			policy_file = argv[++i];
 		} else if (!strcmp(argv[i], "--format") && i + 1 < argc) {
@@ -224,8 +305,12 @@ int cmd_check(int argc, char **argv)
 		cli_error(NULL);
 		goto done;
 	}
-	if (load_policy(&policy, &source, repo, policy_file) < 0) {
+	if (cli_load_policy(&policy, &source, repo, policy_file) < 0) {
 		cli_error(NULL);
+		goto done;
+	}
+	if (tree) {
+		rc = check_tree(repo, policy, source, range ? range : "HEAD", format, verbose);
 		goto done;
 	}
 

@@ -23,6 +23,19 @@ int cmd_hook(int argc, char **argv);           /* clearance hook pre-receive|upd
 int hook_pre_receive(int argc, char **argv);
 int hook_update(int argc, char **argv);
 
+int cmd_fix_headers(int argc, char **argv);    /* clearance fix-headers [PATHS] */
+
+struct cl_policy;
+typedef struct git_repository git_repository;
+
+/*
+ * The policy for commands run in a work tree: `given` when not NULL, else
+ * the repository's (git config clearance.policy, .git/clearance.yml), else
+ * .clearance.yml at the top of the work tree, else the built-in default.
+ * *source names where it came from (malloc'd).
+ */
+int cli_load_policy(struct cl_policy **out, char **source, git_repository *repo, const char *given);
+
 /* Print "clearance: <msg>" for the library's last error to stderr. */
 void cli_error(const char *what);
 

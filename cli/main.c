@@ -21,6 +21,7 @@ struct command {
 static const struct command commands[] = {
 	{ "check", cmd_check, "check a local range of commits before pushing" },
 	{ "install-hooks", cmd_install_hooks, "install the server hooks into a bare repository" },
+	{ "fix-headers", cmd_fix_headers, "insert or repair SPDX license headers in files" },
 	{ "policy", cmd_policy, "validate or show a policy file" },
 	{ "hook", cmd_hook, "run a hook by hand (pre-receive reads stdin)" },
 };

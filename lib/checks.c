@@ -3,6 +3,7 @@
  * its own module (dco.c, ...) and reaches the table through an adapter here.
  */
 #include "check.h"
+#include "headers.h"
 
 static int dco_enabled(const struct cl_policy *policy)
 {
@@ -16,8 +17,19 @@ static int dco_run(struct cl_check_ctx *ctx)
 	return rc < 0 ? rc : 0;
 }
 
+static int headers_enabled(const struct cl_policy *policy)
+{
+	return cl_policy_headers(policy)->enabled;
+}
+
+static int headers_run(struct cl_check_ctx *ctx)
+{
+	return cl_headers_check(ctx, cl_policy_headers(ctx->policy));
+}
+
 static const struct cl_check check_table[] = {
 	{ "dco", dco_enabled, dco_run },
+	{ "header", headers_enabled, headers_run },
 };
 
 const struct cl_check *cl_checks(size_t *count)

@@ -1,0 +1,994 @@
+/*
+ * headers.c - the license-header check over the files a push adds or changes.
+ *
+ * Divisions:
+ *   1. which files: paths changed by the new commits, content at the tip
+ *      (or every commit's version with per_commit)
+ *   2. reading a blob's head: only window_bytes, streamed when the object
+ *      database can, each (path, blob) once per push
+ *   3. judging one file: per-path rules, the scan, REUSE sidecars, the
+ *      expression against the SPDX list and the policy, LICENSES/ texts
+ */
+#include "headers.h"
+#include "buf.h"
+#include "check.h"
+#include "comment_style.h"
+#include "error.h"
+#include "header_scan.h"
+#include "json_text.h"
+#include "spdx.h"
+#include "toml.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* One [[annotations]] table of REUSE.toml (REUSE 3.3). */
+enum reuse_precedence { REUSE_CLOSEST = 0, REUSE_AGGREGATE, REUSE_OVERRIDE };
+
+struct reuse_annotation {
+	struct cl_pattern_list paths;   /* REUSE globs: '*' within a directory, '**' across */
+	enum reuse_precedence precedence;
+	const char *license;            /* points into reuse_toml.doc; may be NULL */
+	int has_copyright;
+};
+
+struct reuse_toml {
+	json_t *doc;
+	struct reuse_annotation *items;
+	size_t count;
+};
+
+struct changed_file {
+	char *path;
+	git_oid blob;          /* the version judged */
+	size_t commit;         /* index in ctx->commits of the commit that brought it */
+};
+
+struct header_run {
+	struct cl_check_ctx *ctx;
+	const struct cl_header_options *opts;
+	struct cl_header_stats *stats;   /* may be NULL */
+	git_tree *tip_tree;              /* where sidecars and LICENSES/ are looked up */
+	json_t *license_texts;           /* ids with a text in LICENSES/ (set on first use) */
+	struct reuse_toml *reuse;        /* the tip's REUSE.toml annotations (set on first use) */
+	int reuse_loaded;
+	int file_failed;
+	struct changed_file *files;
+	size_t count, alloc;
+	json_t *index;         /* path -> position in files (tip mode: newest change wins) */
+	struct cl_buf head;    /* the current blob's head */
+};
+
+/* ---- 1. which files --------------------------------------------------- */
+
+static int files_add(struct header_run *run, const char *path, const git_oid *blob, size_t commit)
+{
+	json_t *pos = run->opts->per_commit ? NULL : json_object_get(run->index, path);
+
+	if (pos) {
+		struct changed_file *f = &run->files[json_integer_value(pos)];
+		git_oid_cpy(&f->blob, blob);
+		f->commit = commit;
+		return 0;
+	}
+	if (run->count == run->alloc) {
+		size_t n = run->alloc ? run->alloc * 2 : 64;
+		struct changed_file *p = realloc(run->files, n * sizeof(*p));
+		if (!p)
+			return cl_error_set("out of memory");
+		run->files = p;
+		run->alloc = n;
+	}
+	if ((run->files[run->count].path = strdup(path)) == NULL)
+		return cl_error_set("out of memory");
+	git_oid_cpy(&run->files[run->count].blob, blob);
+	run->files[run->count].commit = commit;
+	if (!run->opts->per_commit &&
+	    json_object_set_new(run->index, path, json_integer((json_int_t)run->count)) < 0) {
+		free(run->files[run->count].path);
+		return cl_error_set("out of memory");
+	}
+	run->count++;
+	return 0;
+}
+
+/* The files one commit adds or changes against its first parent. */
+static int collect_commit(struct header_run *run, size_t idx)
+{
+	git_repository *repo = run->ctx->repo;
+	git_commit *commit = NULL, *parent = NULL;
+	git_tree *tree = NULL, *parent_tree = NULL;
+	git_diff *diff = NULL;
+	git_diff_options dopts;
+	git_oid id;
+	size_t i, n;
+	int error = 0;
+
+	/* The INIT macro leaves fields out, which -Wextra refuses. */
+	git_diff_options_init(&dopts, GIT_DIFF_OPTIONS_VERSION);
+	dopts.flags = GIT_DIFF_SKIP_BINARY_CHECK | GIT_DIFF_IGNORE_SUBMODULES;
+	if (git_oid_fromstr(&id, run->ctx->commits[idx].id) < 0 ||
+	    git_commit_lookup(&commit, repo, &id) < 0 ||
+	    git_commit_tree(&tree, commit) < 0 ||
+	    (git_commit_parentcount(commit) > 0 &&
+	     (git_commit_parent(&parent, commit, 0) < 0 || git_commit_tree(&parent_tree, parent) < 0)) ||
+	    git_diff_tree_to_tree(&diff, repo, parent_tree, tree, &dopts) < 0) {
+		error = cl_error_from_git("cannot diff commit");
+		goto done;
+	}
+	n = git_diff_num_deltas(diff);
+	for (i = 0; i < n; i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		if (d->status == GIT_DELTA_DELETED)
+			continue;
+		/* Symlinks and submodules carry no text of their own to license. */
+		if (d->new_file.mode != GIT_FILEMODE_BLOB && d->new_file.mode != GIT_FILEMODE_BLOB_EXECUTABLE)
+			continue;
+		if ((error = files_add(run, d->new_file.path, &d->new_file.id, idx)) < 0)
+			goto done;
+	}
+done:
+	git_diff_free(diff);
+	git_tree_free(parent_tree);
+	git_tree_free(tree);
+	git_commit_free(parent);
+	git_commit_free(commit);
+	return error;
+}
+
+/* ---- 2. reading a blob's head ----------------------------------------- */
+
+/*
+ * Only the head of a file can hold its header. Loose objects stream, so a
+ * large file costs one window; packed objects do not stream in libgit2 and
+ * are read whole, then cut.
+ */
+static int read_head(struct header_run *run, const git_oid *blob, size_t *total)
+{
+	git_odb *odb = NULL;
+	git_odb_stream *stream = NULL;
+	git_odb_object *obj = NULL;
+	git_object_t type;
+	size_t want = run->opts->window_bytes;
+	int error = 0;
+
+	cl_buf_clear(&run->head);
+	if (git_repository_odb(&odb, run->ctx->repo) < 0)
+		return cl_error_from_git("cannot open object database");
+	if (git_odb_open_rstream(&stream, total, &type, odb, blob) == 0) {
+		char chunk[4096];
+		while (run->head.size < want) {
+			size_t ask = want - run->head.size < sizeof(chunk) ? want - run->head.size : sizeof(chunk);
+			int n = git_odb_stream_read(stream, chunk, ask);
+			if (n < 0) {
+				error = cl_error_from_git("cannot read blob");
+				goto done;
+			}
+			if (n == 0)
+				break;
+			if ((error = cl_buf_put(&run->head, chunk, (size_t)n)) < 0)
+				goto done;
+		}
+		goto done;
+	}
+	git_error_clear();
+	if (git_odb_read(&obj, odb, blob) < 0) {
+		error = cl_error_from_git("cannot read blob");
+		goto done;
+	}
+	*total = git_odb_object_size(obj);
+	error = cl_buf_put(&run->head, git_odb_object_data(obj), *total < want ? *total : want);
+done:
+	if (error == 0 && !run->head.ptr)
+		error = cl_buf_put(&run->head, "", 0);
+	git_odb_object_free(obj);
+	git_odb_stream_free(stream);
+	git_odb_free(odb);
+	return error;
+}
+
+/* ---- 3. judging one file ---------------------------------------------- */
+
+int cl_header_path_skipped(const struct cl_header_options *opts, const char *path)
+{
+	struct cl_header_effective rules;
+	int error = cl_header_options_resolve(&rules, opts, path);
+	return error < 0 ? error : rules.skip;
+}
+
+static int stats_count(json_t *counts, const char *key)
+{
+	json_t *n = json_object_get(counts, key);
+	return json_object_set_new(counts, key, json_integer(n ? json_integer_value(n) + 1 : 1)) < 0 ?
+		cl_error_set("out of memory") : 0;
+}
+
+/* The texts of one finding, reused from file to file. */
+struct finding_text {
+	struct cl_buf message, remedy, key;
+};
+
+static int add_finding(struct header_run *run, const struct changed_file *f, unsigned int line,
+	const char *rule, struct finding_text *t)
+{
+	const struct cl_commit *c = f->commit < run->ctx->commit_count ? &run->ctx->commits[f->commit] : NULL;
+	struct cl_finding finding;
+	char subject[128];
+	int error;
+
+	memset(&finding, 0, sizeof(finding));
+	if (c)
+		cl_commit_subject(subject, sizeof(subject), c);
+	cl_buf_clear(&t->key);
+	if ((error = cl_buf_printf(&t->key, "header:%s", f->path)) < 0)
+		return error;
+	finding.check = "header";
+	finding.severity = CL_SEVERITY_ERROR;
+	finding.ref = run->ctx->ref;
+	finding.commit = c ? c->id : NULL;
+	finding.subject = c ? subject : NULL;
+	finding.path = f->path;
+	finding.line = line;
+	finding.rule = rule;
+	finding.message = cl_buf_cstr(&t->message);
+	finding.remedy = t->remedy.size ? cl_buf_cstr(&t->remedy) : NULL;
+	finding.key = cl_buf_cstr(&t->key);
+	if ((error = cl_findings_add(run->ctx->findings, &finding)) < 0)
+		return error;
+	if (run->stats && (error = stats_count(run->stats->by_problem, rule)) < 0)
+		return error;
+	run->file_failed = 1;
+	cl_buf_clear(&t->message);
+	cl_buf_clear(&t->remedy);
+	return 0;
+}
+
+/* A shell word for a path in a remedy: quoted only when it needs to be. */
+static int put_shell_word(struct cl_buf *b, const char *s)
+{
+	const char *p;
+	int error = 0;
+
+	if (*s && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+@,:=") == strlen(s))
+		return cl_buf_puts(b, s);
+	error = cl_buf_putc(b, '\'');
+	for (p = s; *p && error >= 0; p++)
+		error = *p == '\'' ? cl_buf_puts(b, "'\\''") : cl_buf_putc(b, *p);
+	return error < 0 ? error : cl_buf_putc(b, '\'');
+}
+
+/* The one literal id a policy allows, if it allows exactly one; else NULL. */
+static const char *single_allowed(const struct cl_pattern_list *licenses)
+{
+	const char *t;
+	if (licenses->count != 1)
+		return NULL;
+	t = cl_pattern_text(licenses->items[0]);
+	return strpbrk(t, "*?\\") || !strncmp(t, "re:", 3) ? NULL : t;
+}
+
+static int fix_remedy(struct cl_buf *b, const struct changed_file *f, const char *license,
+	const char *copyright)
+{
+	int error = cl_buf_puts(b, "clearance fix-headers");
+	if (error >= 0 && license) {
+		error = cl_buf_puts(b, " --license ");
+		if (error >= 0)
+			error = put_shell_word(b, license);
+	}
+	if (error >= 0 && copyright)
+		error = cl_buf_printf(b, " --copyright '%s'", copyright);
+	if (error >= 0)
+		error = cl_buf_putc(b, ' ');
+	if (error >= 0)
+		error = put_shell_word(b, f->path);
+	return error;
+}
+
+static int join_patterns(struct cl_buf *b, const struct cl_pattern_list *list)
+{
+	size_t i;
+	int error = 0;
+	for (i = 0; i < list->count && error >= 0; i++)
+		error = cl_buf_printf(b, "%s%s", i ? ", " : "", cl_pattern_text(list->items[i]));
+	return error;
+}
+
+struct validate_payload {
+	struct header_run *run;
+	const struct changed_file *file;
+	unsigned int line;
+	struct finding_text *t;
+	int error;
+};
+
+static const struct {
+	enum cl_spdx_problem_kind kind;
+	const char *rule;
+} problem_rules[] = {
+	{ CL_SPDX_UNKNOWN_LICENSE, "header.unknown-license" },
+	{ CL_SPDX_DEPRECATED_LICENSE, "header.deprecated-license" },
+	{ CL_SPDX_UNKNOWN_EXCEPTION, "header.unknown-exception" },
+	{ CL_SPDX_DEPRECATED_EXCEPTION, "header.deprecated-exception" },
+	{ CL_SPDX_EXCEPTION_AS_LICENSE, "header.malformed" },
+	{ CL_SPDX_LICENSE_AS_EXCEPTION, "header.malformed" },
+};
+
+static int on_problem(const struct cl_spdx_problem *p, void *payload)
+{
+	struct validate_payload *v = payload;
+	const char *rule = "header.unknown-license";
+	size_t i;
+
+	for (i = 0; i < sizeof(problem_rules) / sizeof(problem_rules[0]); i++)
+		if (problem_rules[i].kind == p->kind)
+			rule = problem_rules[i].rule;
+	if ((v->error = cl_buf_puts(&v->t->message, p->message)) < 0)
+		return v->error;
+	if (p->replacement)
+		v->error = fix_remedy(&v->t->remedy, v->file, p->replacement, NULL);
+	else if (p->kind == CL_SPDX_UNKNOWN_LICENSE)
+		v->error = cl_buf_printf(&v->t->remedy, "use an id from https://spdx.org/licenses/, or "
+			"LicenseRef-%s for a license that is not on the list", "<name>");
+	if (v->error < 0)
+		return v->error;
+	v->error = add_finding(v->run, v->file, v->line, rule, v->t);
+	return v->error;
+}
+
+struct id_payload {
+	struct header_run *run;
+	const struct changed_file *file;
+	unsigned int line;
+	struct finding_text *t;
+	int error;
+};
+
+/* The license texts REUSE wants: LICENSES/<id>.<ext>, listed once per run. */
+static int load_license_texts(struct header_run *run)
+{
+	git_tree_entry *entry = NULL;
+	git_tree *dir = NULL;
+	size_t i, n;
+	int error = 0;
+
+	if ((run->license_texts = json_object()) == NULL)
+		return cl_error_set("out of memory");
+	if (!run->tip_tree || git_tree_entry_bypath(&entry, run->tip_tree, "LICENSES") < 0) {
+		git_error_clear();
+		return 0;
+	}
+	if (git_tree_entry_type(entry) != GIT_OBJECT_TREE)
+		goto done;
+	if (git_tree_lookup(&dir, run->ctx->repo, git_tree_entry_id(entry)) < 0) {
+		error = cl_error_from_git("cannot read LICENSES/");
+		goto done;
+	}
+	n = git_tree_entrycount(dir);
+	for (i = 0; i < n; i++) {
+		const char *name = git_tree_entry_name(git_tree_entry_byindex(dir, i));
+		const char *dot = strrchr(name, '.');
+		size_t len = dot && dot != name ? (size_t)(dot - name) : strlen(name);
+		char id[256];
+		if (len >= sizeof(id))
+			continue;
+		memcpy(id, name, len);
+		id[len] = '\0';
+		if (json_object_set_new(run->license_texts, id, json_true()) < 0) {
+			error = cl_error_set("out of memory");
+			goto done;
+		}
+	}
+done:
+	git_tree_free(dir);
+	git_tree_entry_free(entry);
+	return error;
+}
+
+static int on_id(const char *id, int is_exception, void *payload)
+{
+	struct id_payload *p = payload;
+	char plain[256];
+	size_t len = strlen(id);
+	(void)is_exception;
+
+	/* "GPL-2.0+" is licensed by the text of GPL-2.0. */
+	if (len && id[len - 1] == '+')
+		len--;
+	if (len >= sizeof(plain) || !strncmp(id, "DocumentRef-", 12))
+		return 0;
+	memcpy(plain, id, len);
+	plain[len] = '\0';
+	if (!p->run->license_texts && (p->error = load_license_texts(p->run)) < 0)
+		return p->error;
+	if (json_object_get(p->run->license_texts, plain))
+		return 0;
+	if ((p->error = cl_buf_printf(&p->t->message,
+			"the tree has no text for '%s': REUSE wants it in LICENSES/%s.txt", plain, plain)) < 0 ||
+	    (p->error = cl_buf_printf(&p->t->remedy, "add LICENSES/%s.txt%s%s%s", plain,
+			strncmp(plain, "LicenseRef-", 11) ? " (the text is at https://spdx.org/licenses/" : "",
+			strncmp(plain, "LicenseRef-", 11) ? plain : "",
+			strncmp(plain, "LicenseRef-", 11) ? ".txt)" : " with your license's text")) < 0)
+		return p->error;
+	p->error = add_finding(p->run, p->file, p->line, "header.license-text-missing", p->t);
+	return p->error;
+}
+
+/* Look for FILE.license, REUSE's sidecar, at the tip. 1 found (info filled), 0 none. */
+static int read_sidecar(struct header_run *run, struct cl_header_info *info, const char *path,
+	struct cl_buf *holder)
+{
+	git_tree_entry *entry = NULL;
+	struct cl_buf name = CL_BUF_INIT;
+	size_t total;
+	int error;
+
+	if (!run->tip_tree)
+		return 0;
+	if ((error = cl_buf_printf(&name, "%s.license", path)) < 0)
+		return error;
+	if (git_tree_entry_bypath(&entry, run->tip_tree, cl_buf_cstr(&name)) < 0) {
+		git_error_clear();
+		cl_buf_dispose(&name);
+		return 0;
+	}
+	cl_buf_dispose(&name);
+	if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB) {
+		git_tree_entry_free(entry);
+		return 0;
+	}
+	error = read_head(run, git_tree_entry_id(entry), &total);
+	git_tree_entry_free(entry);
+	if (error < 0)
+		return error;
+	/* The scan points into its input: keep the sidecar's bytes apart. */
+	cl_buf_clear(holder);
+	if ((error = cl_buf_put(holder, run->head.ptr, run->head.size)) < 0 ||
+	    (error = cl_header_scan(info, cl_buf_cstr(holder), holder->size, NULL,
+			run->opts->copyright_pattern)) < 0)
+		return error;
+	return info->found || info->copyright;
+}
+
+
+/* ---- REUSE.toml ------------------------------------------------------- */
+
+#define REUSE_TOML_MAX (1024 * 1024)
+
+static void reuse_free(struct reuse_toml *r)
+{
+	size_t i;
+	if (!r)
+		return;
+	for (i = 0; i < r->count; i++)
+		cl_pattern_list_dispose(&r->items[i].paths);
+	free(r->items);
+	json_decref(r->doc);
+	free(r);
+}
+
+static int reuse_problem(struct header_run *run, struct finding_text *t, const char *what)
+{
+	struct changed_file where;
+	int failed = run->file_failed, error;
+
+	memset(&where, 0, sizeof(where));
+	where.path = (char *)"REUSE.toml";
+	where.commit = (size_t)-1;
+	if (cl_buf_printf(&t->message, "REUSE.toml is not used: %s", what) < 0 ||
+	    cl_buf_puts(&t->remedy, "fix REUSE.toml (REUSE specification 3.3, section REUSE.toml)") < 0)
+		return CL_ERROR;
+	/* A broken REUSE.toml is its own problem, not the file being judged. */
+	error = add_finding(run, &where, 0, "header.reuse-toml-invalid", t);
+	run->file_failed = failed;
+	return error;
+}
+
+static int reuse_parse_annotation(struct reuse_annotation *a, json_t *table, struct cl_buf *why)
+{
+	json_t *paths = json_object_get(table, "path"), *prec = json_object_get(table, "precedence");
+	json_t *lic = json_object_get(table, "SPDX-License-Identifier");
+	json_t *copy = json_object_get(table, "SPDX-FileCopyrightText");
+	size_t i;
+	int error;
+
+	memset(a, 0, sizeof(*a));
+	if (json_is_string(paths)) {
+		if ((error = cl_pattern_list_add(&a->paths, json_string_value(paths), CL_PATTERN_PATH)) < 0)
+			return cl_buf_printf(why, "bad path '%s': %s", json_string_value(paths), cl_error_last()) < 0 ?
+				CL_ERROR : CL_EINVALID;
+	} else if (json_is_array(paths) && json_array_size(paths)) {
+		for (i = 0; i < json_array_size(paths); i++) {
+			json_t *p = json_array_get(paths, i);
+			if (!json_is_string(p))
+				return cl_buf_puts(why, "'path' must hold strings") < 0 ? CL_ERROR : CL_EINVALID;
+			if ((error = cl_pattern_list_add(&a->paths, json_string_value(p), CL_PATTERN_PATH)) < 0)
+				return cl_buf_printf(why, "bad path '%s': %s", json_string_value(p),
+					cl_error_last()) < 0 ? CL_ERROR : CL_EINVALID;
+		}
+	} else {
+		return cl_buf_puts(why, "an annotation needs 'path' (a string or a list of strings)") < 0 ?
+			CL_ERROR : CL_EINVALID;
+	}
+	if (prec) {
+		const char *v = json_string_value(prec);
+		if (v && !strcmp(v, "closest"))
+			a->precedence = REUSE_CLOSEST;
+		else if (v && !strcmp(v, "aggregate"))
+			a->precedence = REUSE_AGGREGATE;
+		else if (v && !strcmp(v, "override"))
+			a->precedence = REUSE_OVERRIDE;
+		else
+			return cl_buf_puts(why, "'precedence' must be closest, aggregate or override") < 0 ?
+				CL_ERROR : CL_EINVALID;
+	}
+	if (lic && !json_is_string(lic))
+		return cl_buf_puts(why, "'SPDX-License-Identifier' must be a string") < 0 ? CL_ERROR : CL_EINVALID;
+	a->license = lic ? json_string_value(lic) : NULL;
+	a->has_copyright = json_is_string(copy) || (json_is_array(copy) && json_array_size(copy) > 0);
+	return 0;
+}
+
+/* Read the tip's REUSE.toml once; a broken one is a finding, not a failure. */
+static int reuse_load(struct header_run *run, struct finding_text *t)
+{
+	struct reuse_toml *r = NULL;
+	struct cl_buf why = CL_BUF_INIT;
+	git_tree_entry *entry = NULL;
+	git_blob *blob = NULL;
+	json_t *annotations, *version;
+	size_t i;
+	int error = 0;
+
+	run->reuse_loaded = 1;
+	if (!run->tip_tree || git_tree_entry_bypath(&entry, run->tip_tree, "REUSE.toml") < 0) {
+		git_error_clear();
+		return 0;
+	}
+	if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB)
+		goto done;
+	if (git_blob_lookup(&blob, run->ctx->repo, git_tree_entry_id(entry)) < 0) {
+		error = cl_error_from_git("cannot read REUSE.toml");
+		goto done;
+	}
+	if (git_blob_rawsize(blob) > REUSE_TOML_MAX) {
+		error = reuse_problem(run, t, "it is larger than 1 MiB");
+		goto done;
+	}
+	r = calloc(1, sizeof(*r));
+	CL_CHECK_ALLOC(r);
+	error = cl_toml_parse(&r->doc, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob), "REUSE.toml");
+	if (error == CL_EINVALID || error == CL_ETOOBIG) {
+		error = reuse_problem(run, t, cl_error_last());
+		goto done;
+	} else if (error < 0) {
+		goto done;
+	}
+	version = json_object_get(r->doc, "version");
+	if (!json_is_integer(version) || json_integer_value(version) != 1) {
+		error = reuse_problem(run, t, "'version = 1' is missing or not 1");
+		goto done;
+	}
+	annotations = json_object_get(r->doc, "annotations");
+	if (annotations && !json_is_array(annotations)) {
+		error = reuse_problem(run, t, "'annotations' must be an array of tables ([[annotations]])");
+		goto done;
+	}
+	r->count = 0;
+	r->items = calloc(json_array_size(annotations) + 1, sizeof(*r->items));
+	CL_CHECK_ALLOC(r->items);
+	for (i = 0; i < json_array_size(annotations); i++) {
+		struct cl_buf label = CL_BUF_INIT;
+		error = json_is_object(json_array_get(annotations, i)) ?
+			reuse_parse_annotation(&r->items[r->count], json_array_get(annotations, i), &why) :
+			(cl_buf_puts(&why, "an annotation must be a table") < 0 ? CL_ERROR : CL_EINVALID);
+		if (error == CL_EINVALID) {
+			cl_pattern_list_dispose(&r->items[r->count].paths);
+			if (cl_buf_printf(&label, "annotation %zu: %s", i + 1, cl_buf_cstr(&why)) < 0)
+				error = CL_ERROR;
+			else
+				error = reuse_problem(run, t, cl_buf_cstr(&label));
+			cl_buf_dispose(&label);
+			goto done;
+		}
+		if (error < 0)
+			goto done;
+		r->count++;
+	}
+	run->reuse = r;
+	r = NULL;
+done:
+	reuse_free(r);
+	cl_buf_dispose(&why);
+	git_blob_free(blob);
+	git_tree_entry_free(entry);
+	return error;
+}
+
+/* The last annotation whose paths match (REUSE: the last one wins), or NULL. */
+static int reuse_lookup(const struct reuse_annotation **out, struct header_run *run,
+	struct finding_text *t, const char *path)
+{
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	if (!run->reuse_loaded && (rc = reuse_load(run, t)) < 0)
+		return rc;
+	if (!run->reuse)
+		return 0;
+	for (i = run->reuse->count; i-- > 0;) {
+		if ((rc = cl_pattern_list_match(&run->reuse->items[i].paths, path)) < 0)
+			return rc;
+		if (rc) {
+			*out = &run->reuse->items[i];
+			return 0;
+		}
+	}
+	return 0;
+}
+
+static int judge_file(struct header_run *run, const struct changed_file *f, struct finding_text *t)
+{
+	const struct cl_header_options *opts = run->opts;
+	struct cl_header_info info, side;
+	struct cl_spdx_expr *expr = NULL;
+	struct cl_buf sidecar = CL_BUF_INIT, canon = CL_BUF_INIT, aggregate = CL_BUF_INIT;
+	const struct cl_comment_style *style;
+	struct cl_header_effective rules;
+	size_t total = 0;
+	int error, rc, has_side = 0;
+
+	run->file_failed = 0;
+	if ((error = cl_header_options_resolve(&rules, opts, f->path)) < 0)
+		return error;
+	if (rules.skip) {
+		if (run->stats)
+			run->stats->skipped++;
+		return 0;
+	}
+	if ((error = read_head(run, &f->blob, &total)) < 0)
+		return error;
+	style = cl_comment_style_for_path(f->path);
+	if ((error = cl_header_scan(&info, cl_buf_cstr(&run->head), run->head.size, style,
+			opts->copyright_pattern)) < 0)
+		goto done;
+	if (info.binary || total < opts->min_bytes) {
+		if (run->stats)
+			run->stats->skipped++;
+		goto done;
+	}
+	if (run->stats)
+		run->stats->files++;
+
+	/* Sidecars hold always: they are the only header a JSON file or an image can have. */
+	if ((!info.found || (!info.copyright && rules.copyright == CL_COPYRIGHT_REQUIRED)) &&
+	    (rc = read_sidecar(run, &side, f->path, &sidecar)) != 0) {
+		if (rc < 0) {
+			error = rc;
+			goto done;
+		}
+		/* REUSE: the sidecar's tags stand for the file's own. */
+		has_side = 1;
+		if (side.found)
+			info = side;
+		else
+			info.copyright = side.copyright;
+	}
+
+	/* Like sidecars, REUSE.toml is a way to declare licensing, so it holds whatever `reuse` says. */
+	{
+		const struct reuse_annotation *a;
+		if ((error = reuse_lookup(&a, run, t, f->path)) < 0)
+			goto done;
+		if (a && a->license && (a->precedence == REUSE_OVERRIDE || !info.found)) {
+			info.found = 1;
+			info.conflicting = 0;
+			info.expression = a->license;
+			info.expression_len = strlen(a->license);
+			info.line = 0;
+		} else if (a && a->license && a->precedence == REUSE_AGGREGATE) {
+			/* Both hold: the file is under its own license and REUSE.toml's. */
+			if ((error = cl_buf_printf(&aggregate, "(%.*s) AND (%s)", (int)info.expression_len,
+					info.expression, a->license)) < 0)
+				goto done;
+			info.expression = cl_buf_cstr(&aggregate);
+			info.expression_len = aggregate.size;
+		}
+		if (a && a->has_copyright)
+			info.copyright = 1;
+	}
+
+	if (!info.found) {
+		const char *lic = single_allowed(rules.licenses);
+		if (info.misspelled) {
+			error = cl_buf_printf(&t->message, "the license tag at line %u is misspelled: "
+				"it must read exactly \"SPDX-License-Identifier: <expression>\"", info.misspelled_line);
+			if (error >= 0)
+				error = fix_remedy(&t->remedy, f, lic ? lic : "<SPDX-ID>", NULL);
+			if (error >= 0)
+				error = add_finding(run, f, info.misspelled_line, "header.misspelled", t);
+		} else if (info.outside_comment && cl_comment_style_has_comments(style)) {
+			error = cl_buf_printf(&t->message, "the SPDX-License-Identifier at line %u is not in a "
+				"comment (code or a string literal does not count)", info.outside_line);
+			if (error >= 0)
+				error = fix_remedy(&t->remedy, f, lic ? lic : "<SPDX-ID>", NULL);
+			if (error >= 0)
+				error = add_finding(run, f, info.outside_line, "header.not-in-comment", t);
+		} else {
+			error = cl_buf_printf(&t->message, "no SPDX-License-Identifier in the first %zu bytes",
+				opts->window_bytes);
+			if (error >= 0 && !cl_comment_style_has_comments(style))
+				error = cl_buf_printf(&t->remedy, "this file type cannot carry a comment: add a "
+					"sidecar %s.license with the line \"SPDX-License-Identifier: %s\"", f->path,
+					lic ? lic : "<SPDX-ID>");
+			else if (error >= 0)
+				error = fix_remedy(&t->remedy, f, lic ? lic : "<SPDX-ID>", NULL);
+			if (error >= 0)
+				error = add_finding(run, f, 0, "header.missing", t);
+		}
+		goto copyright;
+	}
+
+	if (info.conflicting &&
+	    ((error = cl_buf_printf(&t->message, "the file carries %u SPDX-License-Identifier tags with "
+		"different expressions; the first (line %u) is judged", info.tag_count, info.line)) < 0 ||
+	     (error = add_finding(run, f, info.line, "header.conflicting", t)) < 0))
+		goto done;
+
+	rc = cl_spdx_parse(&expr, info.expression, info.expression_len);
+	if (rc == CL_EINVALID) {
+		if ((error = cl_buf_printf(&t->message, "the license expression \"%.*s\" is malformed: %s",
+				(int)(info.expression_len > 120 ? 120 : info.expression_len), info.expression,
+				cl_error_last())) < 0 ||
+		    (error = fix_remedy(&t->remedy, f, single_allowed(rules.licenses) ? single_allowed(rules.licenses) : "<SPDX-ID>", NULL)) < 0 ||
+		    (error = add_finding(run, f, info.line, "header.malformed", t)) < 0)
+			goto done;
+		goto copyright;
+	} else if (rc < 0) {
+		error = rc;
+		goto done;
+	}
+	{
+		struct validate_payload vp = { run, f, info.line, t, 0 };
+		if ((rc = cl_spdx_validate(expr, on_problem, &vp)) < 0 || vp.error < 0) {
+			error = vp.error < 0 ? vp.error : rc;
+			goto done;
+		}
+	}
+	if (rules.licenses->count) {
+		if ((rc = cl_spdx_satisfies(expr, rules.licenses)) < 0) {
+			error = rc;
+			goto done;
+		}
+		if (!rc) {
+			if ((error = cl_spdx_expr_to_string(&canon, expr)) < 0 ||
+			    (error = cl_buf_printf(&t->message, "license \"%s\" is not allowed here; the policy "
+				"allows: ", cl_buf_cstr(&canon))) < 0 ||
+			    (error = join_patterns(&t->message, rules.licenses)) < 0 ||
+			    (error = cl_buf_puts(&t->remedy, "license the file under an allowed license (the "
+				"copyright holders must agree), or ask the OSPO for a headers.paths rule")) < 0 ||
+			    (error = add_finding(run, f, info.line, "header.license-not-allowed", t)) < 0)
+				goto done;
+		}
+	}
+	if (opts->reuse) {
+		struct id_payload ip = { run, f, info.line, t, 0 };
+		if ((rc = cl_spdx_expr_foreach_id(expr, on_id, &ip)) < 0 || ip.error < 0) {
+			error = ip.error < 0 ? ip.error : rc;
+			goto done;
+		}
+	}
+	if (run->stats && !run->file_failed) {
+		cl_buf_clear(&canon);
+		if ((error = cl_spdx_expr_to_string(&canon, expr)) < 0 ||
+		    (error = stats_count(run->stats->by_license, cl_buf_cstr(&canon))) < 0)
+			goto done;
+	}
+
+copyright:
+	if (rules.copyright == CL_COPYRIGHT_REQUIRED && !info.copyright &&
+	    ((error = cl_buf_printf(&t->message, "no copyright notice (SPDX-FileCopyrightText: or "
+		"Copyright ...) in the first %zu bytes%s", opts->window_bytes,
+		has_side ? " nor in its .license sidecar" : "")) < 0 ||
+	     (error = fix_remedy(&t->remedy, f, NULL, "YEAR NAME <EMAIL>")) < 0 ||
+	     (error = add_finding(run, f, 0, "header.copyright-missing", t)) < 0))
+		goto done;
+	if (run->stats && !run->file_failed)
+		run->stats->compliant++;
+done:
+	cl_spdx_expr_free(expr);
+	cl_buf_dispose(&sidecar);
+	cl_buf_dispose(&canon);
+	cl_buf_dispose(&aggregate);
+	return error;
+}
+
+/* ---- the entry points ------------------------------------------------- */
+
+static void run_dispose(struct header_run *run)
+{
+	size_t i;
+	for (i = 0; i < run->count; i++)
+		free(run->files[i].path);
+	free(run->files);
+	json_decref(run->index);
+	json_decref(run->license_texts);
+	reuse_free(run->reuse);
+	git_tree_free(run->tip_tree);
+	cl_buf_dispose(&run->head);
+}
+
+/* A (path, blob) pair's identity in the push-wide set: the same blob under
+ * another path may fall under other rules, so the path is part of it. */
+static int seen_before(struct header_run *run, const struct changed_file *f)
+{
+	git_oid key;
+	struct cl_buf b = CL_BUF_INIT;
+	int rc;
+
+	if (!run->ctx->seen_blobs)
+		return 0;
+	if ((rc = cl_buf_puts(&b, f->path)) < 0 || (rc = cl_buf_put(&b, "", 1)) < 0 ||
+	    (rc = cl_buf_put(&b, (const char *)f->blob.id, GIT_OID_RAWSZ)) < 0) {
+		cl_buf_dispose(&b);
+		return rc;
+	}
+	rc = git_odb_hash(&key, b.ptr, b.size, GIT_OBJECT_BLOB);
+	cl_buf_dispose(&b);
+	if (rc < 0)
+		return cl_error_from_git("cannot hash");
+	rc = cl_oid_set_add(run->ctx->seen_blobs, &key);
+	return rc < 0 ? rc : !rc;
+}
+
+static int judge_all(struct header_run *run)
+{
+	struct finding_text t;
+	size_t i;
+	int error = 0, rc;
+
+	memset(&t, 0, sizeof(t));
+	cl_buf_init(&run->head, 0);
+	for (i = 0; i < run->count && error >= 0; i++) {
+		if ((rc = seen_before(run, &run->files[i])) != 0) {
+			error = rc < 0 ? rc : 0;
+			continue;
+		}
+		error = judge_file(run, &run->files[i], &t);
+	}
+	cl_buf_dispose(&t.message);
+	cl_buf_dispose(&t.remedy);
+	cl_buf_dispose(&t.key);
+	return error;
+}
+
+int cl_headers_check(struct cl_check_ctx *ctx, const struct cl_header_options *opts)
+{
+	struct header_run run;
+	git_commit *tip = NULL;
+	git_oid id;
+	size_t i;
+	int error = 0;
+
+	if (!opts->enabled || ctx->commit_count == 0 || !ctx->repo)
+		return 0;
+	memset(&run, 0, sizeof(run));
+	run.ctx = ctx;
+	run.opts = opts;
+	if ((run.index = json_object()) == NULL)
+		return cl_error_set("out of memory");
+	/* Commits come oldest first, so the last is the tip of the update. */
+	if (git_oid_fromstr(&id, ctx->commits[ctx->commit_count - 1].id) < 0 ||
+	    git_commit_lookup(&tip, ctx->repo, &id) < 0 || git_commit_tree(&run.tip_tree, tip) < 0) {
+		error = cl_error_from_git("cannot read the pushed tree");
+		goto done;
+	}
+	for (i = 0; i < ctx->commit_count; i++)
+		if ((error = collect_commit(&run, i)) < 0)
+			goto done;
+	if (!opts->per_commit) {
+		/* Judge what the tip holds: a file changed and then fixed in the same push passes. */
+		size_t kept = 0;
+		for (i = 0; i < run.count; i++) {
+			git_tree_entry *e = NULL;
+			if (git_tree_entry_bypath(&e, run.tip_tree, run.files[i].path) < 0 ||
+			    (git_tree_entry_filemode(e) != GIT_FILEMODE_BLOB &&
+			     git_tree_entry_filemode(e) != GIT_FILEMODE_BLOB_EXECUTABLE)) {
+				git_error_clear();
+				git_tree_entry_free(e);
+				free(run.files[i].path);
+				continue;
+			}
+			git_oid_cpy(&run.files[i].blob, git_tree_entry_id(e));
+			git_tree_entry_free(e);
+			run.files[kept++] = run.files[i];
+		}
+		run.count = kept;
+	}
+	error = judge_all(&run);
+done:
+	git_commit_free(tip);
+	run_dispose(&run);
+	return error;
+}
+
+struct tree_walk {
+	struct header_run *run;
+	int error;
+};
+
+static int on_tree_entry(const char *root, const git_tree_entry *entry, void *payload)
+{
+	struct tree_walk *w = payload;
+	struct cl_buf path = CL_BUF_INIT;
+	git_filemode_t mode = git_tree_entry_filemode(entry);
+
+	if (mode != GIT_FILEMODE_BLOB && mode != GIT_FILEMODE_BLOB_EXECUTABLE)
+		return 0;
+	if ((w->error = cl_buf_printf(&path, "%s%s", root, git_tree_entry_name(entry))) >= 0)
+		w->error = files_add(w->run, cl_buf_cstr(&path), git_tree_entry_id(entry), (size_t)-1);
+	cl_buf_dispose(&path);
+	return w->error < 0 ? -1 : 0;
+}
+
+int cl_headers_check_tree(struct cl_findings *findings, struct cl_header_stats *stats,
+	git_repository *repo, const struct cl_header_options *opts, const git_oid *commit_id,
+	const char *label)
+{
+	struct cl_check_ctx ctx;
+	struct header_run run;
+	struct tree_walk walk;
+	git_commit *commit = NULL;
+	int error;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.repo = repo;
+	ctx.ref = label;
+	ctx.findings = findings;
+	memset(&run, 0, sizeof(run));
+	run.ctx = &ctx;
+	run.opts = opts;
+	run.stats = stats;
+	if ((run.index = json_object()) == NULL)
+		return cl_error_set("out of memory");
+	if (git_commit_lookup(&commit, repo, commit_id) < 0 || git_commit_tree(&run.tip_tree, commit) < 0) {
+		error = cl_error_from_git("cannot read the tree");
+		goto done;
+	}
+	walk.run = &run;
+	walk.error = 0;
+	error = git_tree_walk(run.tip_tree, GIT_TREEWALK_PRE, on_tree_entry, &walk);
+	if (walk.error < 0) {
+		error = walk.error;
+		goto done;
+	}
+	if (error < 0) {
+		error = cl_error_from_git("cannot walk the tree");
+		goto done;
+	}
+	error = judge_all(&run);
+done:
+	git_commit_free(commit);
+	run_dispose(&run);
+	return error;
+}
+
+int cl_header_stats_init(struct cl_header_stats *stats)
+{
+	memset(stats, 0, sizeof(*stats));
+	stats->by_license = json_object();
+	stats->by_problem = json_object();
+	if (!stats->by_license || !stats->by_problem) {
+		cl_header_stats_dispose(stats);
+		return cl_error_set("out of memory");
+	}
+	return 0;
+}
+
+void cl_header_stats_dispose(struct cl_header_stats *stats)
+{
+	json_decref(stats->by_license);
+	json_decref(stats->by_problem);
+	stats->by_license = stats->by_problem = NULL;
+}
