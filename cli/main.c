@@ -46,7 +46,7 @@ static void usage(FILE *fp)
 	fprintf(fp,
 		"usage: clearance <command> [options]\n"
 		"\n"
-		"clearance enforces an open source policy (DCO sign-off, and more to come)\n"
+		"clearance enforces an open source policy (DCO sign-off, license headers)\n"
 		"in git server hooks and on your machine before you push.\n"
 		"\n"
 		"commands:\n");
