@@ -23,7 +23,7 @@ OPT     ?= -O2 -g
 SAN     ?=
 FUZZ_SECONDS ?= 20
 
-PKGS     := libgit2 libcurl jansson libpcre2-8 yaml-0.1 sqlite3 libcrypto
+PKGS     := libgit2 libcurl jansson libpcre2-8 yaml-0.1 sqlite3 libcrypto libxml-2.0
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
