@@ -20,6 +20,7 @@
 #include "error.h"
 #include "template.h"
 
+#include <assert.h>
 #include <jansson.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -50,7 +51,8 @@ static int hs_space(unsigned char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
 }
 
-static int hs_alnum(unsigned char c)
+/* Letters, digits and "_": what makes "REM" in "REMARK" part of a longer word. */
+static int hs_word(unsigned char c)
 {
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
 }
@@ -80,11 +82,16 @@ static size_t hs_find(const char *d, size_t from, size_t to, const char *s)
 {
 	size_t m = strlen(s), p;
 
-	if (m == 0 || to < m)
+	if (m == 0 || to < m || from > to - m)
 		return NONE_POS;
-	for (p = from; p + m <= to; p++)
-		if (d[p] == s[0] && memcmp(d + p, s, m) == 0)
+	for (p = from; p <= to - m; p++) {
+		const char *hit = memchr(d + p, s[0], to - m + 1 - p);
+		if (!hit)
+			return NONE_POS;
+		p = (size_t)(hit - d);
+		if (memcmp(d + p, s, m) == 0)
 			return p;
+	}
 	return NONE_POS;
 }
 
@@ -263,52 +270,65 @@ static size_t hs_value_end(const struct hs_scan *s, const struct hs_seg *seg, si
 	return hs_strip_frame(s, key, start, end);
 }
 
+enum hs_tag { HS_TAG_NONE = 0, HS_TAG_EXACT, HS_TAG_MISSPELLED };
+
 /*
- * A tag at p? Returns 0 (none), 1 (exact) or 2 (misspelled), and where its
- * expression starts. Misspellings are the case variants and "Licence" of
- * the tag, and a colon not followed by a blank.
+ * A tag at p? Sets where its expression starts. Misspellings are the case
+ * variants and "Licence" of the tag, and a colon not followed by a blank.
  */
-static int hs_tag_at(const char *d, size_t end, size_t p, size_t *expr)
+static enum hs_tag hs_tag_at(const char *d, size_t end, size_t p, size_t *expr)
 {
 	size_t q;
 
 	if (!hs_at(d, end, p, "spdx-licen", 1))
-		return 0;
+		return HS_TAG_NONE;
 	q = p + 10;
 	if (!hs_at(d, end, q, "se-identifier", 1) && !hs_at(d, end, q, "ce-identifier", 1))
-		return 0;
+		return HS_TAG_NONE;
 	q = hs_skip_blanks(d, q + 13, end);
 	if (q >= end || d[q] != ':')
-		return 0;
+		return HS_TAG_NONE;
 	*expr = hs_skip_blanks(d, q + 1, end);
 	if (q == p + TAG_LEN - 1 && memcmp(d + p, TAG, TAG_LEN) == 0 &&
 	    (q + 1 == end || d[q + 1] == ' ' || d[q + 1] == '\t'))
-		return 1;
-	return 2;
+		return HS_TAG_EXACT;
+	return HS_TAG_MISSPELLED;
 }
+
+/*
+ * The notice forms REUSE accepts (copyright.py), case-sensitive. After
+ * "Copyright" comes a blank or a symbol, so "Copyrighted" is not one.
+ */
+static const struct {
+	const char *key;
+	int symbol_or_blank;
+} hs_notice_keys[] = {
+	{ "SPDX-FileCopyrightText:", 0 },
+	{ "SPDX-SnippetCopyrightText:", 0 },
+	{ "Copyright", 1 },
+	{ "\xc2\xa9", 0 },
+};
+static const char *const hs_copyright_symbols[] = { "(C)", "(c)", "\xc2\xa9" };
 
 /* A built-in copyright notice at p? Sets where its text (after the keyword) starts. */
 static int hs_notice_at(const char *d, size_t end, size_t p, size_t *text)
 {
-	size_t q;
+	size_t i, j, q = NONE_POS;
 
-	if (hs_at(d, end, p, "SPDX-FileCopyrightText:", 0))
-		q = p + 23;
-	else if (hs_at(d, end, p, "SPDX-SnippetCopyrightText:", 0))
-		q = p + 26;
-	else if (hs_at(d, end, p, "Copyright", 0)) {
-		q = p + 9;
-		if (q < end && (d[q] == ' ' || d[q] == '\t'))
-			q = hs_skip_blanks(d, q, end);
-		else if (hs_at(d, end, q, "(C)", 0) || hs_at(d, end, q, "(c)", 0))
-			q += 3;
-		else if (hs_at(d, end, q, "\xc2\xa9", 0))
-			q += 2;
-		else
+	for (i = 0; i < sizeof(hs_notice_keys) / sizeof(hs_notice_keys[0]) && q == NONE_POS; i++) {
+		if (!hs_at(d, end, p, hs_notice_keys[i].key, 0))
+			continue;
+		q = p + strlen(hs_notice_keys[i].key);
+		if (!hs_notice_keys[i].symbol_or_blank || (q < end && (d[q] == ' ' || d[q] == '\t')))
+			break;
+		for (j = 0; j < sizeof(hs_copyright_symbols) / sizeof(hs_copyright_symbols[0]); j++)
+			if (hs_at(d, end, q, hs_copyright_symbols[j], 0))
+				break;
+		if (j == sizeof(hs_copyright_symbols) / sizeof(hs_copyright_symbols[0]))
 			return 0;
-	} else if (hs_at(d, end, p, "\xc2\xa9", 0))
-		q = p + 2;
-	else
+		q += strlen(hs_copyright_symbols[j]);
+	}
+	if (q == NONE_POS)
 		return 0;
 	q = hs_skip_blanks(d, q, end);
 	if (q >= end || hs_trim_end(d, q, end) == q)
@@ -317,16 +337,14 @@ static int hs_notice_at(const char *d, size_t end, size_t p, size_t *text)
 	return 1;
 }
 
-static int hs_record_tag(struct hs_scan *s, const struct hs_seg *seg, size_t p, int kind,
-	size_t expr)
+static int hs_record_tag(struct hs_scan *s, const struct hs_seg *seg, size_t p,
+	enum hs_tag kind, size_t expr)
 {
 	struct cl_header_info *info = &s->info;
 	size_t end = hs_value_end(s, seg, p, expr);
 	int error = 0;
 
-	if (end < expr)
-		end = expr;
-	if (kind == 1) {
+	if (kind == HS_TAG_EXACT) {
 		if (!info->found) {
 			info->found = 1;
 			info->expression = s->d + expr;
@@ -355,7 +373,7 @@ static int hs_record_tag(struct hs_scan *s, const struct hs_seg *seg, size_t p, 
 		o->tag_start = p;
 		o->expr_start = expr;
 		o->expr_end = end;
-		o->exact = kind == 1;
+		o->exact = kind == HS_TAG_EXACT;
 		o->line_no = s->line_no;
 		o->line_start = s->line_start;
 		o->content_end = s->content_end;
@@ -410,38 +428,36 @@ static int hs_extra_notice(struct hs_scan *s, const struct hs_seg *seg)
 	return 0;
 }
 
-/* Look for the tag and a notice in one piece of comment. */
+/* Bytes that can start a tag (1) or a built-in notice (2): S, s, C and the lead byte of "©". */
+static const unsigned char hs_key_first[256] = {
+	['S'] = 3, ['s'] = 1, ['C'] = 2, [0xc2] = 2,
+};
+
+/* Look for the tag and a notice in one piece of comment, in one pass. */
 static int hs_segment(struct hs_scan *s, const struct hs_seg *seg)
 {
 	const char *d = s->d;
 	size_t p, expr, text;
-	int kind, error;
+	enum hs_tag kind;
+	int error, want_notice = !s->info.copyright;
 
-	for (p = seg->start; p < seg->end && !s->line_tag; p++) {
-		if ((d[p] | 0x20) != 's')
-			goto next_tag;
-		if ((kind = hs_tag_at(d, seg->end, p, &expr)) == 0 || hs_ignored(s, p))
-			goto next_tag;
-		s->line_tag = 1;
-		if ((error = hs_record_tag(s, seg, p, kind, expr)) < 0)
-			return error;
-	next_tag:
-		if (seg->anchored)
-			break;
-	}
-	if (s->info.copyright)
-		return 0;
 	for (p = seg->start; p < seg->end; p++) {
-		unsigned char c = (unsigned char)d[p];
-		if ((c == 'S' || c == 'C' || c == 0xc2) && hs_notice_at(d, seg->end, p, &text) &&
+		unsigned char key = hs_key_first[(unsigned char)d[p]];
+		if ((key & 1) && !s->line_tag &&
+		    (kind = hs_tag_at(d, seg->end, p, &expr)) != HS_TAG_NONE && !hs_ignored(s, p)) {
+			s->line_tag = 1;
+			if ((error = hs_record_tag(s, seg, p, kind, expr)) < 0)
+				return error;
+		}
+		if ((key & 2) && want_notice && hs_notice_at(d, seg->end, p, &text) &&
 		    !hs_ignored(s, p)) {
 			hs_record_notice(s, p, hs_value_end(s, seg, p, text));
-			return 0;
+			want_notice = 0;
 		}
-		if (seg->anchored)
+		if (seg->anchored || (s->line_tag && !want_notice))
 			break;
 	}
-	if (s->extra)
+	if (want_notice && s->extra)
 		return hs_extra_notice(s, seg);
 	return 0;
 }
@@ -489,10 +505,10 @@ static int hs_prefix_at(const struct hs_scan *s, size_t p, const char *lp)
 
 	if (!hs_at(d, s->content_end, p, lp, (s->style->flags & CL_COMMENT_CASELESS) != 0))
 		return 0;
-	if (hs_alnum((unsigned char)lp[0]) && p > s->line_start && hs_alnum((unsigned char)d[p - 1]))
+	if (hs_word((unsigned char)lp[0]) && p > s->line_start && hs_word((unsigned char)d[p - 1]))
 		return 0;
-	if (hs_alnum((unsigned char)lp[m - 1]) && p + m < s->content_end &&
-	    hs_alnum((unsigned char)d[p + m]))
+	if (hs_word((unsigned char)lp[m - 1]) && p + m < s->content_end &&
+	    hs_word((unsigned char)d[p + m]))
 		return 0;
 	return 1;
 }
@@ -625,7 +641,7 @@ static int hs_lenient_line(struct hs_scan *s)
 	int error;
 
 	/* bytes of UTF-8 sequences stop the run: "©" is a notice, not punctuation */
-	while (p < ce && !hs_alnum((unsigned char)d[p]) && (unsigned char)d[p] < 0x80)
+	while (p < ce && !hs_word((unsigned char)d[p]) && (unsigned char)d[p] < 0x80)
 		p++;
 	if (p < ce) {
 		hs_seg_init(&seg, HS_LINE, -1);
@@ -714,6 +730,8 @@ int cl_header_scan(struct cl_header_info *out, const char *data, size_t len,
 	struct hs_scan s;
 	int error;
 
+	assert(out);
+	assert(data || len == 0);
 	hs_init(&s, data, len, style, extra_copyright, 0);
 	if ((error = hs_run(&s)) == 0)
 		*out = s.info;
@@ -797,7 +815,7 @@ static size_t hs_pre_php(const char *d, size_t n, size_t p, struct hs_pre *pre,
 	size_t le = hs_line_end(d, n, p);
 
 	(void)st;
-	if (!hs_at(d, n, p, "<?php", 1) || (p + 5 < le && hs_alnum((unsigned char)d[p + 5])))
+	if (!hs_at(d, n, p, "<?php", 1) || (p + 5 < le && hs_word((unsigned char)d[p + 5])))
 		return 0;
 	/* "<?php ... ?>" on one line leaves PHP again: a header after it would be text */
 	if (hs_find(d, p + 5, le, "?>") != NONE_POS)
@@ -1234,7 +1252,7 @@ static int hs_insert_notice(struct cl_buf *b, const char *d, size_t n,
 		if (wrap && (error = cl_buf_printf(&line, "?>%s", eol)) < 0)
 			goto done;
 	} else if (o->seg.opener == NONE_POS) {
-		for (pe = ls; pe < o->tag_start && !hs_alnum((unsigned char)d[pe]) &&
+		for (pe = ls; pe < o->tag_start && !hs_word((unsigned char)d[pe]) &&
 		     (unsigned char)d[pe] < 0x80; pe++)
 			;
 		if ((error = cl_buf_put(&line, d + ls, pe - ls)) < 0 ||
@@ -1327,6 +1345,8 @@ int cl_header_fix(struct cl_buf *out, const char *data, size_t len,
 	size_t n = data ? len : 0;
 	int error = 0, round;
 
+	assert(out);
+	assert(data || len == 0);
 	hs_init(&s, NULL, 0, NULL, NULL, 0);
 	if (!style || (style->flags & CL_COMMENT_NONE)) {
 		error = cl_error_setc(CL_EINVALID, "this file type has no comment syntax for a header "

@@ -87,7 +87,7 @@ int cl_header_scan(struct cl_header_info *out, const char *data, size_t len,
 /*
  * Give a file the header `expression` (and, when `copyright` is non-NULL
  * and non-empty, a copyright notice), appending the file's full new
- * content to `out`.
+ * content to `out`. Blanks around both texts are dropped.
  *
  * - A file already carrying exactly this expression in every tag, and the
  *   notice when one is asked for, comes back byte for byte unchanged.
@@ -101,7 +101,8 @@ int cl_header_scan(struct cl_header_info *out, const char *data, size_t len,
  *   <?php, Dockerfile parser directives, front matter (per style flags).
  *   A PHP file without <?php gets the header in a <?php ... ?> of its own.
  * - A missing notice is added next to an existing tag, as
- *   "SPDX-FileCopyrightText: COPYRIGHT" in the tag's comment syntax.
+ *   "SPDX-FileCopyrightText: COPYRIGHT" in the tag's comment syntax. Only
+ *   the built-in notice forms count as present here (no extra pattern).
  * - The BOM and the line ends (CRLF when the first line has one) are kept.
  *
  * Existing tags are looked for in the first CL_HEADER_WINDOW bytes (the
