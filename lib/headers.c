@@ -6,8 +6,9 @@
  *      (or every commit's version with per_commit)
  *   2. reading a blob's head: only window_bytes, streamed when the object
  *      database can, each (path, blob) once per push
- *   3. judging one file: per-path rules, the scan, REUSE sidecars, the
- *      expression against the SPDX list and the policy, LICENSES/ texts
+ *   3. judging one file: per-path rules, the scan, REUSE sidecars, REUSE.toml
+ *      and .reuse/dep5 (through reuse.h), the expression against the SPDX
+ *      list and the policy, LICENSES/ texts
  */
 #include "headers.h"
 #include "buf.h"
@@ -16,27 +17,11 @@
 #include "error.h"
 #include "header_scan.h"
 #include "json_text.h"
+#include "reuse.h"
 #include "spdx.h"
-#include "toml.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-/* One [[annotations]] table of REUSE.toml (REUSE 3.3). */
-enum reuse_precedence { REUSE_CLOSEST = 0, REUSE_AGGREGATE, REUSE_OVERRIDE };
-
-struct reuse_annotation {
-	struct cl_pattern_list paths;   /* REUSE globs: '*' within a directory, '**' across */
-	enum reuse_precedence precedence;
-	const char *license;            /* points into reuse_toml.doc; may be NULL */
-	int has_copyright;
-};
-
-struct reuse_toml {
-	json_t *doc;
-	struct reuse_annotation *items;
-	size_t count;
-};
 
 struct changed_file {
 	char *path;
@@ -50,7 +35,7 @@ struct header_run {
 	struct cl_header_stats *stats;   /* may be NULL */
 	git_tree *tip_tree;              /* where sidecars and LICENSES/ are looked up */
 	json_t *license_texts;           /* ids with a text in LICENSES/ (set on first use) */
-	struct reuse_toml *reuse;        /* the tip's REUSE.toml annotations (set on first use) */
+	struct cl_reuse *reuse;          /* the tip's REUSE.toml files and dep5 (set on first use) */
 	int reuse_loaded;
 	int file_failed;
 	struct changed_file *files;
@@ -451,181 +436,127 @@ static int read_sidecar(struct header_run *run, struct cl_header_info *info, con
 }
 
 
-/* ---- REUSE.toml ------------------------------------------------------- */
+/* ---- REUSE.toml and .reuse/dep5 (lib/reuse.c reads them) -------------- */
 
-#define REUSE_TOML_MAX (1024 * 1024)
+struct reuse_payload {
+	struct header_run *run;
+	struct finding_text *t;
+};
 
-static void reuse_free(struct reuse_toml *r)
+static const struct {
+	enum cl_reuse_problem_kind kind;
+	const char *rule;
+	const char *remedy;
+} reuse_problem_rules[] = {
+	{ CL_REUSE_PROBLEM_TOML, "header.reuse-toml-invalid",
+	  "fix %s (REUSE specification 3.3, section REUSE.toml)" },
+	{ CL_REUSE_PROBLEM_DEP5, "header.dep5-invalid",
+	  "fix %s (Debian copyright format 1.0), or better replace it with REUSE.toml: "
+	  "`reuse convert-dep5` does it" },
+	{ CL_REUSE_PROBLEM_BOTH, "header.dep5-invalid",
+	  "move %s's paragraphs into REUSE.toml (`reuse convert-dep5`) and delete it" },
+};
+
+/* A broken REUSE.toml or dep5 is its own finding, on its own path, not the judged file's. */
+static int reuse_on_problem(const struct cl_reuse_problem *p, void *payload)
 {
-	size_t i;
-	if (!r)
-		return;
-	for (i = 0; i < r->count; i++)
-		cl_pattern_list_dispose(&r->items[i].paths);
-	free(r->items);
-	json_decref(r->doc);
-	free(r);
-}
-
-static int reuse_problem(struct header_run *run, struct finding_text *t, const char *what)
-{
+	struct reuse_payload *rp = payload;
+	struct header_run *run = rp->run;
 	struct changed_file where;
 	int failed = run->file_failed, error;
+	size_t i;
 
+	for (i = 0; i < sizeof(reuse_problem_rules) / sizeof(reuse_problem_rules[0]); i++)
+		if (reuse_problem_rules[i].kind == p->kind)
+			break;
+	if (i == sizeof(reuse_problem_rules) / sizeof(reuse_problem_rules[0]))
+		CL_BUG("REUSE problem kind out of range");
 	memset(&where, 0, sizeof(where));
-	where.path = (char *)"REUSE.toml";
+	where.path = (char *)p->path;
 	where.commit = (size_t)-1;
-	if (cl_buf_printf(&t->message, "REUSE.toml is not used: %s", what) < 0 ||
-	    cl_buf_puts(&t->remedy, "fix REUSE.toml (REUSE specification 3.3, section REUSE.toml)") < 0)
+	if (cl_buf_printf(&rp->t->message, "%s is not used: %s", p->path, p->message) < 0 ||
+	    cl_buf_printf(&rp->t->remedy, reuse_problem_rules[i].remedy, p->path) < 0)
 		return CL_ERROR;
-	/* A broken REUSE.toml is its own problem, not the file being judged. */
-	error = add_finding(run, &where, 0, "header.reuse-toml-invalid", t);
+	error = add_finding(run, &where, p->line, reuse_problem_rules[i].rule, rp->t);
 	run->file_failed = failed;
 	return error;
 }
 
-static int reuse_parse_annotation(struct reuse_annotation *a, json_t *table, struct cl_buf *why)
+/* What REUSE.toml files and dep5 say of `path`; the tip's are read on first use. */
+static int reuse_lookup(struct cl_reuse_info *out, struct header_run *run, struct finding_text *t,
+	const char *path)
 {
-	json_t *paths = json_object_get(table, "path"), *prec = json_object_get(table, "precedence");
-	json_t *lic = json_object_get(table, "SPDX-License-Identifier");
-	json_t *copy = json_object_get(table, "SPDX-FileCopyrightText");
-	size_t i;
-	int error;
-
-	memset(a, 0, sizeof(*a));
-	if (json_is_string(paths)) {
-		if ((error = cl_pattern_list_add(&a->paths, json_string_value(paths), CL_PATTERN_PATH)) < 0)
-			return cl_buf_printf(why, "bad path '%s': %s", json_string_value(paths), cl_error_last()) < 0 ?
-				CL_ERROR : CL_EINVALID;
-	} else if (json_is_array(paths) && json_array_size(paths)) {
-		for (i = 0; i < json_array_size(paths); i++) {
-			json_t *p = json_array_get(paths, i);
-			if (!json_is_string(p))
-				return cl_buf_puts(why, "'path' must hold strings") < 0 ? CL_ERROR : CL_EINVALID;
-			if ((error = cl_pattern_list_add(&a->paths, json_string_value(p), CL_PATTERN_PATH)) < 0)
-				return cl_buf_printf(why, "bad path '%s': %s", json_string_value(p),
-					cl_error_last()) < 0 ? CL_ERROR : CL_EINVALID;
-		}
-	} else {
-		return cl_buf_puts(why, "an annotation needs 'path' (a string or a list of strings)") < 0 ?
-			CL_ERROR : CL_EINVALID;
-	}
-	if (prec) {
-		const char *v = json_string_value(prec);
-		if (v && !strcmp(v, "closest"))
-			a->precedence = REUSE_CLOSEST;
-		else if (v && !strcmp(v, "aggregate"))
-			a->precedence = REUSE_AGGREGATE;
-		else if (v && !strcmp(v, "override"))
-			a->precedence = REUSE_OVERRIDE;
-		else
-			return cl_buf_puts(why, "'precedence' must be closest, aggregate or override") < 0 ?
-				CL_ERROR : CL_EINVALID;
-	}
-	if (lic && !json_is_string(lic))
-		return cl_buf_puts(why, "'SPDX-License-Identifier' must be a string") < 0 ? CL_ERROR : CL_EINVALID;
-	a->license = lic ? json_string_value(lic) : NULL;
-	a->has_copyright = json_is_string(copy) || (json_is_array(copy) && json_array_size(copy) > 0);
-	return 0;
-}
-
-/* Read the tip's REUSE.toml once; a broken one is a finding, not a failure. */
-static int reuse_load(struct header_run *run, struct finding_text *t)
-{
-	struct reuse_toml *r = NULL;
-	struct cl_buf why = CL_BUF_INIT;
-	git_tree_entry *entry = NULL;
-	git_blob *blob = NULL;
-	json_t *annotations, *version;
-	size_t i;
-	int error = 0;
-
-	run->reuse_loaded = 1;
-	if (!run->tip_tree || git_tree_entry_bypath(&entry, run->tip_tree, "REUSE.toml") < 0) {
-		git_error_clear();
-		return 0;
-	}
-	if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB)
-		goto done;
-	if (git_blob_lookup(&blob, run->ctx->repo, git_tree_entry_id(entry)) < 0) {
-		error = cl_error_from_git("cannot read REUSE.toml");
-		goto done;
-	}
-	if (git_blob_rawsize(blob) > REUSE_TOML_MAX) {
-		error = reuse_problem(run, t, "it is larger than 1 MiB");
-		goto done;
-	}
-	r = calloc(1, sizeof(*r));
-	CL_CHECK_ALLOC(r);
-	error = cl_toml_parse(&r->doc, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob), "REUSE.toml");
-	if (error == CL_EINVALID || error == CL_ETOOBIG) {
-		error = reuse_problem(run, t, cl_error_last());
-		goto done;
-	} else if (error < 0) {
-		goto done;
-	}
-	version = json_object_get(r->doc, "version");
-	if (!json_is_integer(version) || json_integer_value(version) != 1) {
-		error = reuse_problem(run, t, "'version = 1' is missing or not 1");
-		goto done;
-	}
-	annotations = json_object_get(r->doc, "annotations");
-	if (annotations && !json_is_array(annotations)) {
-		error = reuse_problem(run, t, "'annotations' must be an array of tables ([[annotations]])");
-		goto done;
-	}
-	r->count = 0;
-	r->items = calloc(json_array_size(annotations) + 1, sizeof(*r->items));
-	CL_CHECK_ALLOC(r->items);
-	for (i = 0; i < json_array_size(annotations); i++) {
-		struct cl_buf label = CL_BUF_INIT;
-		error = json_is_object(json_array_get(annotations, i)) ?
-			reuse_parse_annotation(&r->items[r->count], json_array_get(annotations, i), &why) :
-			(cl_buf_puts(&why, "an annotation must be a table") < 0 ? CL_ERROR : CL_EINVALID);
-		if (error == CL_EINVALID) {
-			cl_pattern_list_dispose(&r->items[r->count].paths);
-			if (cl_buf_printf(&label, "annotation %zu: %s", i + 1, cl_buf_cstr(&why)) < 0)
-				error = CL_ERROR;
-			else
-				error = reuse_problem(run, t, cl_buf_cstr(&label));
-			cl_buf_dispose(&label);
-			goto done;
-		}
-		if (error < 0)
-			goto done;
-		r->count++;
-	}
-	run->reuse = r;
-	r = NULL;
-done:
-	reuse_free(r);
-	cl_buf_dispose(&why);
-	git_blob_free(blob);
-	git_tree_entry_free(entry);
-	return error;
-}
-
-/* The last annotation whose paths match (REUSE: the last one wins), or NULL. */
-static int reuse_lookup(const struct reuse_annotation **out, struct header_run *run,
-	struct finding_text *t, const char *path)
-{
-	size_t i;
 	int rc;
 
-	*out = NULL;
-	if (!run->reuse_loaded && (rc = reuse_load(run, t)) < 0)
-		return rc;
-	if (!run->reuse)
-		return 0;
-	for (i = run->reuse->count; i-- > 0;) {
-		if ((rc = cl_pattern_list_match(&run->reuse->items[i].paths, path)) < 0)
+	if (!run->reuse_loaded) {
+		struct reuse_payload rp = { run, t };
+		run->reuse_loaded = 1;
+		if (run->tip_tree &&
+		    (rc = cl_reuse_load(&run->reuse, run->ctx->repo, run->tip_tree, reuse_on_problem, &rp)) < 0)
 			return rc;
-		if (rc) {
-			*out = &run->reuse->items[i];
+	}
+	out->found = 0;
+	return run->reuse ? cl_reuse_lookup(out, run->reuse, path) : 0;
+}
+
+/* Make `info` carry an expression that REUSE metadata declares. */
+static void reuse_take(struct cl_header_info *info, const char *license)
+{
+	info->found = 1;
+	info->conflicting = 0;
+	info->expression = license;
+	info->expression_len = strlen(license);
+	info->line = 0;
+}
+
+/*
+ * Apply what REUSE metadata says to the file's own tags (reuse.h has the
+ * rules): override replaces them, closest fills what they lack, aggregate
+ * adds to them, "(file) AND (annotation)".
+ */
+static int reuse_apply(struct cl_header_info *info, const struct cl_reuse_info *ri, struct cl_buf *aggregate)
+{
+	switch (ri->precedence) {
+	case CL_REUSE_OVERRIDE:
+		/* The file's own tags do not count, its copyright included. */
+		info->found = 0;
+		info->conflicting = 0;
+		info->misspelled = 0;
+		info->outside_comment = 0;
+		info->copyright = ri->has_copyright;
+		if (ri->license)
+			reuse_take(info, ri->license);
+		return 0;
+	case CL_REUSE_CLOSEST:
+		if (!info->found && ri->license)
+			reuse_take(info, ri->license);
+		if (ri->has_copyright)
+			info->copyright = 1;
+		return 0;
+	case CL_REUSE_AGGREGATE:
+		if (!info->found && ri->closest_license)
+			reuse_take(info, ri->closest_license);
+		if (ri->closest_has_copyright || ri->has_copyright)
+			info->copyright = 1;
+		if (!ri->license)
+			return 0;
+		if (!info->found) {
+			reuse_take(info, ri->license);
 			return 0;
 		}
+		{
+			/* Both hold: the file is under its own license and the metadata's. */
+			int error = cl_buf_printf(aggregate, "(%.*s) AND (%s)", (int)info->expression_len,
+				info->expression, ri->license);
+			if (error < 0)
+				return error;
+			info->expression = cl_buf_cstr(aggregate);
+			info->expression_len = aggregate->size;
+		}
+		return 0;
+	default:
+		CL_BUG("REUSE precedence out of range");
 	}
-	return 0;
 }
 
 static int judge_file(struct header_run *run, const struct changed_file *f, struct finding_text *t)
@@ -634,6 +565,7 @@ static int judge_file(struct header_run *run, const struct changed_file *f, stru
 	struct cl_header_info info, side;
 	struct cl_spdx_expr *expr = NULL;
 	struct cl_buf sidecar = CL_BUF_INIT, canon = CL_BUF_INIT, aggregate = CL_BUF_INIT;
+	struct cl_reuse_info reuse_info = CL_REUSE_INFO_INIT;
 	const struct cl_comment_style *style;
 	struct cl_header_effective rules;
 	size_t total = 0;
@@ -676,28 +608,10 @@ static int judge_file(struct header_run *run, const struct changed_file *f, stru
 			info.copyright = side.copyright;
 	}
 
-	/* Like sidecars, REUSE.toml is a way to declare licensing, so it holds whatever `reuse` says. */
-	{
-		const struct reuse_annotation *a;
-		if ((error = reuse_lookup(&a, run, t, f->path)) < 0)
-			goto done;
-		if (a && a->license && (a->precedence == REUSE_OVERRIDE || !info.found)) {
-			info.found = 1;
-			info.conflicting = 0;
-			info.expression = a->license;
-			info.expression_len = strlen(a->license);
-			info.line = 0;
-		} else if (a && a->license && a->precedence == REUSE_AGGREGATE) {
-			/* Both hold: the file is under its own license and REUSE.toml's. */
-			if ((error = cl_buf_printf(&aggregate, "(%.*s) AND (%s)", (int)info.expression_len,
-					info.expression, a->license)) < 0)
-				goto done;
-			info.expression = cl_buf_cstr(&aggregate);
-			info.expression_len = aggregate.size;
-		}
-		if (a && a->has_copyright)
-			info.copyright = 1;
-	}
+	/* Like sidecars, REUSE.toml and dep5 declare licensing, so they hold whatever `reuse` says. */
+	if ((error = reuse_lookup(&reuse_info, run, t, f->path)) < 0 ||
+	    (reuse_info.found && (error = reuse_apply(&info, &reuse_info, &aggregate)) < 0))
+		goto done;
 
 	if (!info.found) {
 		const char *lic = single_allowed(rules.licenses);
@@ -801,6 +715,7 @@ done:
 	cl_buf_dispose(&sidecar);
 	cl_buf_dispose(&canon);
 	cl_buf_dispose(&aggregate);
+	cl_reuse_info_dispose(&reuse_info);
 	return error;
 }
 
@@ -814,7 +729,7 @@ static void run_dispose(struct header_run *run)
 	free(run->files);
 	json_decref(run->index);
 	json_decref(run->license_texts);
-	reuse_free(run->reuse);
+	cl_reuse_free(run->reuse);
 	git_tree_free(run->tip_tree);
 	cl_buf_dispose(&run->head);
 }
