@@ -1,0 +1,3 @@
+dependencies {
+    implementation('g:a:1'
+}
