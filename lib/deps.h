@@ -66,9 +66,20 @@ typedef int (*cl_dep_parse_fn)(struct cl_dep_list *out, const char *path, const 
 
 struct cl_dep_format {
 	const char *name;        /* "package-lock.json" */
-	const char *match;       /* glob on the file's base name, e.g. "requirements*.txt" */
+	const char *match;       /* glob (fnmatch) on the file's base name, e.g.
+	                            "requirements*.txt"; a glob with a '/' is matched
+	                            against the whole path (the workflows directory) */
 	int lockfile;            /* 1 for lock files (versions are exact) */
 	cl_dep_parse_fn parse;
 };
+
+/*
+ * The format of the file at `path` (relative to the top of the tree), or NULL
+ * when no parser reads it. The first matching entry of the format tables wins.
+ */
+const struct cl_dep_format *cl_dep_format_for_path(const char *path);
+
+/* Iterate the formats, for tests and `--help`: NULL past the end. */
+const struct cl_dep_format *cl_dep_format_at(size_t i);
 
 #endif

@@ -330,7 +330,7 @@ done:
 const struct cl_dep_format cl_deps_actions_formats[] = {
 	{ "action.yml", "action.yml", 0, cl_deps_actions_parse },
 	{ "action.yaml", "action.yaml", 0, cl_deps_actions_parse },
-	{ "github-workflow", "*.yml", 0, cl_deps_actions_parse },
-	{ "github-workflow", "*.yaml", 0, cl_deps_actions_parse },
+	{ "github-workflow", ".github/workflows/*.yml", 0, cl_deps_actions_parse },
+	{ "github-workflow", ".github/workflows/*.yaml", 0, cl_deps_actions_parse },
 	{ NULL, NULL, 0, NULL }
 };

@@ -74,9 +74,12 @@ H14_UNUSED static const struct cl_dep_format *h14_format_for(const struct cl_dep
 		    strncmp(base, formats[i].name, n - strlen(suffix)) == 0 && formats[i].name[n - strlen(suffix)] == '\0')
 			return &formats[i];
 	}
-	for (i = 0; formats[i].name; i++)
-		if (fnmatch(formats[i].match, base, 0) == 0)
+	/* Fixtures sit in flat case directories: match a path glob's last part. */
+	for (i = 0; formats[i].name; i++) {
+		const char *m = strrchr(formats[i].match, '/');
+		if (fnmatch(m ? m + 1 : formats[i].match, base, 0) == 0)
 			return &formats[i];
+	}
 	return NULL;
 }
 
