@@ -120,12 +120,24 @@ bench: all
 fuzz-build: $(FUZZ_SRC)
 	@$(MAKE) --no-print-directory FUZZ_MODE=1 $(FUZZ_BIN:$(BUILD)/%=build/fuzzer/%)
 
-build/fuzzer/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(GEN_SRC)
-	@mkdir -p $(dir $@)
-	$(CLANG) $(WARN) -Wno-unused-command-line-argument -g -O1 -fsanitize=fuzzer,address,undefined \
-		$(PKG_CFLAGS) -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 -Ilib -Ibuild/gen \
-		-o $@ $< $(LIB_SRC) $(GEN_SRC) $(PKG_LIBS)
+# The library is compiled once for the fuzzers (instrumented, no fuzzer main);
+# each harness then only links against it.
+FUZZ_CFLAGS = $(WARN) -Wno-unused-command-line-argument -g -O1 \
+	$(PKG_CFLAGS) -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 -Ilib -Ibuild/gen
+FUZZ_OBJ := $(patsubst %.c,build/fuzzer/obj/%.o,$(LIB_SRC) $(GEN_SRC))
 
+build/fuzzer/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
+
+build/fuzzer/libclearance-fuzz.a: $(FUZZ_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+build/fuzzer/fuzz/%: tests/fuzz/%.c build/fuzzer/libclearance-fuzz.a
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined \
+		-o $@ $< build/fuzzer/libclearance-fuzz.a $(PKG_LIBS)
 
 fuzz: deps
 	$(MAKE) all fuzz-build
