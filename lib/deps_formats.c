@@ -4,18 +4,24 @@
  */
 #include "deps.h"
 #include "deps_actions.h"
+#include "deps_cargo.h"
 #include "deps_composer.h"
 #include "deps_cpp.h"
 #include "deps_git.h"
+#include "deps_go.h"
 #include "deps_gradle.h"
 #include "deps_maven.h"
 #include "deps_nuget.h"
+#include "deps_python.h"
 #include "deps_ruby.h"
 
 #include <fnmatch.h>
 #include <string.h>
 
 static const struct cl_dep_format *const tables[] = {
+	cl_deps_python_formats,
+	cl_deps_go_formats,
+	cl_deps_cargo_formats,
 	cl_deps_maven_formats,
 	cl_deps_gradle_formats,
 	cl_deps_nuget_formats,

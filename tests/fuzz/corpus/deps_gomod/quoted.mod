@@ -1,0 +1,2 @@
+require "a\"b" v1
+replace a v1 => ../x
