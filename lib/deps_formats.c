@@ -11,6 +11,7 @@
 #include "deps_go.h"
 #include "deps_gradle.h"
 #include "deps_maven.h"
+#include "deps_npm.h"
 #include "deps_nuget.h"
 #include "deps_python.h"
 #include "deps_ruby.h"
@@ -19,6 +20,7 @@
 #include <string.h>
 
 static const struct cl_dep_format *const tables[] = {
+	cl_deps_npm_formats,
 	cl_deps_python_formats,
 	cl_deps_go_formats,
 	cl_deps_cargo_formats,

@@ -26,6 +26,7 @@ static const struct {
 	{ "docs/.github/workflows/x.yml", NULL },
 	{ "action.yml", "action.yml" },
 	{ "README.md", NULL },
+	{ "web/package-lock.json", "package-lock.json" },
 	{ "src/main.c", NULL },
 };
 

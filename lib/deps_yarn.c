@@ -1,0 +1,491 @@
+/*
+ * deps_yarn.c - yarn.lock, both flavours: classic v1 (yarn's own line
+ * format, read by a small strict reader here) and berry (v2+, YAML with a
+ * __metadata entry, read with libyaml).
+ *
+ * Neither flavour says which packages are dev-only. Classic has no root
+ * entry either, so its relations are unknown; berry lists the projects as
+ * "@workspace:" entries, whose dependencies are the direct ones.
+ */
+#include "deps_npm.h"
+#include "deps_npm_priv.h"
+#include "error.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define YARN_MAX_DEPTH 64
+
+/* ---- classic (v1) ------------------------------------------------------- */
+
+struct yarn_line {
+	const char *p;        /* the line, without indentation and without "\r\n" */
+	size_t len;
+	size_t indent;
+	unsigned int no;
+};
+
+static int yarn_fail(const char *path, unsigned int line, size_t col, const char *problem)
+{
+	return cl_deps_npm__fail("%s:%u:%zu: %s", path, line, col, problem);
+}
+
+/*
+ * Read one token at *pos of `l`: a "quoted string" (yarn escapes only with
+ * JSON-style backslashes, which never occur in names or versions; we keep
+ * the text between quotes and refuse backslashes) or a bare word ending at
+ * a space, ',' or ':'. Copies it into a NUL-terminated heap string.
+ */
+static int yarn_token(char **out, const char *path, const struct yarn_line *l, size_t *pos)
+{
+	size_t i = *pos, start, end;
+	char *s;
+
+	if (i < l->len && l->p[i] == '"') {
+		start = ++i;
+		while (i < l->len && l->p[i] != '"') {
+			if (l->p[i] == '\\' || l->p[i] == '\0')
+				return yarn_fail(path, l->no, l->indent + i + 1, "unsupported character in a string");
+			i++;
+		}
+		if (i >= l->len)
+			return yarn_fail(path, l->no, l->indent + i + 1, "unterminated string");
+		end = i++;
+	} else {
+		start = i;
+		while (i < l->len && l->p[i] != ' ' && l->p[i] != ',' && l->p[i] != ':') {
+			if (l->p[i] == '"' || l->p[i] == '\0')
+				return yarn_fail(path, l->no, l->indent + i + 1, "unexpected character");
+			i++;
+		}
+		end = i;
+		if (end == start)
+			return yarn_fail(path, l->no, l->indent + i + 1, "expected a name or value");
+	}
+	s = malloc(end - start + 1);
+	if (!s)
+		return cl_error_set("out of memory");
+	memcpy(s, l->p + start, end - start);
+	s[end - start] = '\0';
+	*out = s;
+	*pos = i;
+	return 0;
+}
+
+/* An entry being read: the first descriptor's name, whether it is a local link, its version. */
+struct yarn_entry {
+	char *name;
+	char *version;
+	unsigned int line;
+	int local;
+	int open;
+};
+
+static void yarn_entry_reset(struct yarn_entry *e)
+{
+	free(e->name);
+	free(e->version);
+	memset(e, 0, sizeof(*e));
+}
+
+static int yarn_entry_close(struct cl_npm_ctx *ctx, struct yarn_entry *e)
+{
+	int error = 0;
+
+	if (!e->open)
+		return 0;
+	if (!e->version)
+		error = yarn_fail(ctx->path, e->line, 1, "entry has no version");
+	/* link: entries are directories of this checkout, not packages from a registry */
+	else if (!e->local)
+		error = cl_deps_npm__emit(ctx, e->name, e->version, CL_DEP_UNKNOWN, CL_DEP_RUNTIME, NULL, e->line);
+	yarn_entry_reset(e);
+	return error;
+}
+
+/* "a@^1, "@s/b@npm:x@2":" -> the name of the first descriptor; link: if any descriptor is one. */
+static int yarn_header(struct yarn_entry *e, const char *path, const struct yarn_line *l)
+{
+	size_t pos = 0;
+	int error;
+
+	e->open = 1;
+	e->line = l->no;
+	for (;;) {
+		char *desc = NULL;
+		long at;
+
+		if ((error = yarn_token(&desc, path, l, &pos)) < 0)
+			return error;
+		at = cl_deps_npm__split_at(desc);
+		if (at <= 0) {
+			free(desc);
+			return yarn_fail(path, l->no, l->indent + pos, "descriptor has no '@range'");
+		}
+		if (strncmp(desc + at + 1, "link:", 5) == 0)
+			e->local = 1;
+		if (!e->name) {
+			/* an alias "b@npm:real@^1" installs package "real" */
+			const char *range = desc + at + 1;
+			long rat = strncmp(range, "npm:", 4) == 0 ? cl_deps_npm__split_at(range + 4) : -1;
+			if (rat > 0) {
+				memmove(desc, range + 4, (size_t)rat);
+				desc[rat] = '\0';
+			} else {
+				desc[at] = '\0';
+			}
+			e->name = desc;
+		} else {
+			free(desc);
+		}
+		if (pos < l->len && l->p[pos] == ',') {
+			pos++;
+			if (pos < l->len && l->p[pos] == ' ')
+				pos++;
+			continue;
+		}
+		if (pos + 1 == l->len && l->p[pos] == ':')
+			return 0;
+		return yarn_fail(path, l->no, l->indent + pos + 1, "expected ',' or ':' ending the entry header");
+	}
+}
+
+/* "  key value" or "  key:" (a nested block follows); only "version" matters. */
+static int yarn_field(struct yarn_entry *e, int *nested, const char *path, const struct yarn_line *l)
+{
+	char *key = NULL, *value = NULL;
+	size_t pos = 0;
+	int error;
+
+	*nested = 0;
+	if ((error = yarn_token(&key, path, l, &pos)) < 0)
+		goto done;
+	if (pos + 1 == l->len && l->p[pos] == ':') {
+		*nested = 1;
+		goto done;
+	}
+	if (pos >= l->len || l->p[pos] != ' ') {
+		error = yarn_fail(path, l->no, l->indent + pos + 1, "expected a space and a value");
+		goto done;
+	}
+	pos++;
+	if ((error = yarn_token(&value, path, l, &pos)) < 0)
+		goto done;
+	if (pos != l->len) {
+		error = yarn_fail(path, l->no, l->indent + pos + 1, "unexpected text after the value");
+		goto done;
+	}
+	if (strcmp(key, "version") == 0) {
+		if (e->version) {
+			error = yarn_fail(path, l->no, l->indent + 1, "duplicate version");
+			goto done;
+		}
+		e->version = value;
+		value = NULL;
+	}
+done:
+	free(key);
+	free(value);
+	return error;
+}
+
+static int yarn_v1(struct cl_npm_ctx *ctx, const char *data, size_t len)
+{
+	struct yarn_entry e;
+	size_t off = 0;
+	unsigned int no = 0;
+	int nested = 0, error = 0;
+
+	memset(&e, 0, sizeof(e));
+	while (off < len) {
+		const char *nl = memchr(data + off, '\n', len - off);
+		size_t end = nl ? (size_t)(nl - data) : len;
+		struct yarn_line l;
+
+		l.no = ++no;
+		l.indent = 0;
+		while (off + l.indent < end && data[off + l.indent] == ' ')
+			l.indent++;
+		l.p = data + off + l.indent;
+		l.len = end - off - l.indent;
+		if (l.len && l.p[l.len - 1] == '\r')
+			l.len--;
+		off = nl ? end + 1 : len;
+
+		if (l.len == 0 || l.p[0] == '#')
+			continue;
+		if (l.p[0] == '\t' || memchr(l.p, '\t', l.len) != NULL) {
+			error = yarn_fail(ctx->path, l.no, 1, "tab in yarn.lock");
+			goto done;
+		}
+		switch (l.indent) {
+		case 0:
+			if ((error = yarn_entry_close(ctx, &e)) < 0 || (error = yarn_header(&e, ctx->path, &l)) < 0)
+				goto done;
+			nested = 0;
+			break;
+		case 2:
+			if (!e.open) {
+				error = yarn_fail(ctx->path, l.no, 3, "field outside an entry");
+				goto done;
+			}
+			if ((error = yarn_field(&e, &nested, ctx->path, &l)) < 0)
+				goto done;
+			break;
+		case 4:
+			/* a dependency of the entry: "name range"; the graph is not needed */
+			if (!e.open || !nested) {
+				error = yarn_fail(ctx->path, l.no, 5, "unexpected indentation");
+				goto done;
+			}
+			break;
+		default:
+			error = yarn_fail(ctx->path, l.no, l.indent + 1, "unexpected indentation");
+			goto done;
+		}
+	}
+	error = yarn_entry_close(ctx, &e);
+done:
+	yarn_entry_reset(&e);
+	return error;
+}
+
+/* ---- berry (v2+) -------------------------------------------------------- */
+
+/* Decode %XX in place (patch: descriptors URL-encode the base descriptor). */
+static void berry_unescape(char *s)
+{
+	char *w = s;
+	const char *hex = "0123456789abcdef";
+
+	for (; *s; s++) {
+		const char *h1, *h2;
+		if (s[0] == '%' && s[1] && s[2] &&
+		    (h1 = strchr(hex, s[1] | 0x20)) != NULL && (h2 = strchr(hex, s[2] | 0x20)) != NULL &&
+		    s[1] != '\0' && s[2] != '\0') {
+			*w++ = (char)(((h1 - hex) << 4) | (h2 - hex));
+			s += 2;
+		} else {
+			*w++ = *s;
+		}
+	}
+	*w = '\0';
+}
+
+/*
+ * The package a descriptor or locator names: "a@npm:1", "@s/a@npm:^1",
+ * "a@patch:a@npm%3A1#...": for patch: the base package. Sets *protocol to
+ * the text after '@' (borrowed from the result). NULL when malformed.
+ */
+static char *berry_name(const char *spec, const char **protocol)
+{
+	char *s = strdup(spec);
+	long at;
+
+	if (!s)
+		return NULL;
+	at = cl_deps_npm__split_at(s);
+	if (at <= 0) {
+		free(s);
+		return NULL;
+	}
+	s[at] = '\0';
+	*protocol = s + at + 1;
+	return s;
+}
+
+static int berry_is_local(const char *protocol)
+{
+	return strncmp(protocol, "workspace:", 10) == 0 || strncmp(protocol, "link:", 5) == 0 ||
+	       strncmp(protocol, "portal:", 7) == 0;
+}
+
+/* "a@npm:^1, a@npm:^1.2" -> adds each trimmed descriptor as a key of `set`. */
+static int berry_split_key(json_t *set, const char *key)
+{
+	const char *p = key;
+
+	while (*p) {
+		const char *comma = strchr(p, ',');
+		size_t n = comma ? (size_t)(comma - p) : strlen(p);
+		while (n && (p[n - 1] == ' '))
+			n--;
+		if (n && json_object_setn(set, p, n, json_true()) < 0)
+			return cl_error_set("out of memory");
+		p = comma ? comma + 1 : p + strlen(p);
+		while (*p == ' ')
+			p++;
+	}
+	return 0;
+}
+
+/* entry fields that say nothing about identity or the graph */
+static const char *const berry_skip[] = {
+	"checksum", "bin", "conditions", "peerDependenciesMeta", "languageName", "linkType", NULL
+};
+
+static int yarn_berry(struct cl_npm_ctx *ctx, const char *data, size_t len)
+{
+	json_t *root = NULL, *direct = NULL, *lines = NULL, *entry;
+	struct cl_npm_yaml_opts yopts = { YARN_MAX_DEPTH, berry_skip, 2, NULL, 1 };
+	const char *key;
+	int error;
+
+	lines = json_object();
+	if (!lines)
+		return cl_error_set("out of memory");
+	yopts.lines = lines;
+	if ((error = cl_deps_npm__yaml_load(&root, ctx->path, data, len, &yopts)) < 0)
+		goto done;
+	if (!json_is_object(root)) {
+		error = cl_deps_npm__fail("%s: top level is not a mapping", ctx->path);
+		goto done;
+	}
+	direct = json_object();
+	CL_CHECK_ALLOC(direct);
+	/* pass 1: every workspace's dependencies, as descriptors "name@range" */
+	json_object_foreach(root, key, entry) {
+		const char *res, *proto, *dname;
+		char *name;
+		json_t *deps, *range;
+		int local;
+
+		if (strcmp(key, "__metadata") == 0)
+			continue;
+		if (!json_is_object(entry)) {
+			error = cl_deps_npm__fail("%s: entry '%s' is not a mapping", ctx->path, key);
+			goto done;
+		}
+		res = cl_deps_npm__str(entry, "resolution");
+		name = berry_name(res ? res : key, &proto);
+		if (!name) {
+			error = cl_deps_npm__fail("%s: entry '%s' has no valid resolution", ctx->path, key);
+			goto done;
+		}
+		local = strncmp(proto, "workspace:", 10) == 0;
+		free(name);
+		if (!local)
+			continue;
+		deps = json_object_get(entry, "dependencies");
+		if (deps && !json_is_object(deps)) {
+			error = cl_deps_npm__fail("%s: 'dependencies' of '%s' is not a mapping", ctx->path, key);
+			goto done;
+		}
+		json_object_foreach(deps, dname, range) {
+			char *d;
+			size_t n;
+			if (!json_is_string(range)) {
+				error = cl_deps_npm__fail("%s: dependency '%s' of '%s' is not a string", ctx->path, dname, key);
+				goto done;
+			}
+			n = strlen(dname) + json_string_length(range) + 6;
+			d = malloc(n);
+			CL_CHECK_ALLOC(d);
+			/* ranges normally carry their protocol; a bare one means npm: */
+			snprintf(d, n, "%s@%s%s", dname, strchr(json_string_value(range), ':') ? "" : "npm:",
+					json_string_value(range));
+			error = json_object_set(direct, d, json_true()) < 0 ? cl_error_set("out of memory") : 0;
+			free(d);
+			if (error < 0)
+				goto done;
+		}
+	}
+	json_object_foreach(root, key, entry) {
+		const char *res, *proto, *version;
+		char *name = NULL;
+		json_t *descs = NULL, *d;
+		const char *dk;
+		enum cl_dep_relation relation = CL_DEP_TRANSITIVE;
+
+		if (strcmp(key, "__metadata") == 0)
+			continue;
+		res = cl_deps_npm__str(entry, "resolution");
+		name = berry_name(res ? res : key, &proto);
+		if (!name || berry_is_local(proto)) {
+			free(name);
+			continue;
+		}
+		if (strncmp(proto, "patch:", 6) == 0) {
+			/* "a@patch:a@npm%3A1.0.0#..." is package a, patched: attribute it to a */
+			char *base = strdup(proto + 6), *hash, *bname;
+			const char *bproto;
+			CL_CHECK_ALLOC(base);
+			if ((hash = strchr(base, '#')) != NULL)
+				*hash = '\0';
+			berry_unescape(base);
+			bname = berry_name(base, &bproto);
+			if (bname && berry_is_local(bproto)) {
+				free(bname);
+				bname = NULL;
+			}
+			free(base);
+			free(name);
+			if (!bname)
+				continue;
+			name = bname;
+		}
+		version = cl_deps_npm__str(entry, "version");
+		if (!version) {
+			error = cl_deps_npm__fail("%s: entry '%s' has no version", ctx->path, key);
+			free(name);
+			goto done;
+		}
+		descs = json_object();
+		if (!descs || berry_split_key(descs, key) < 0) {
+			json_decref(descs);
+			free(name);
+			error = cl_error_set("out of memory");
+			goto done;
+		}
+		json_object_foreach(descs, dk, d) {
+			if (json_object_get(direct, dk))
+				relation = CL_DEP_DIRECT;
+		}
+		json_decref(descs);
+		error = cl_deps_npm__emit(ctx, name, version, relation, CL_DEP_RUNTIME, NULL,
+				cl_deps_npm__line(lines, key));
+		free(name);
+		if (error < 0)
+			goto done;
+	}
+done:
+	json_decref(direct);
+	json_decref(lines);
+	json_decref(root);
+	return error;
+}
+
+/* Berry files are YAML with a __metadata entry at the top level; classic files never have one. */
+static int yarn_is_berry(const char *data, size_t len)
+{
+	static const char tag[] = "__metadata:";
+	size_t off = 0;
+
+	while (off < len) {
+		const char *nl = memchr(data + off, '\n', len - off);
+		size_t end = nl ? (size_t)(nl - data) : len;
+		if (end - off >= sizeof(tag) - 1 && memcmp(data + off, tag, sizeof(tag) - 1) == 0)
+			return 1;
+		off = end + 1;
+	}
+	return 0;
+}
+
+int cl_deps_yarn_parse(struct cl_dep_list *out, const char *path, const char *data, size_t len)
+{
+	struct cl_npm_ctx ctx;
+	int error;
+
+	if ((error = cl_deps_npm__check_size(path, len)) < 0)
+		return error;
+	cl_deps_npm__init(&ctx, path, 1);
+	if (yarn_is_berry(data, len))
+		error = yarn_berry(&ctx, data, len);
+	else
+		error = yarn_v1(&ctx, data, len);
+	if (error >= 0)
+		error = cl_deps_npm__commit(out, &ctx);
+	cl_deps_npm__dispose(&ctx);
+	return error;
+}
