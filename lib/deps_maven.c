@@ -58,10 +58,16 @@ static void xml_trim_message(char *msg, size_t size, const char *text)
 {
 	size_t n;
 
+	char *p;
+
 	snprintf(msg, size, "%s", text && *text ? text : "malformed XML");
 	n = strlen(msg);
 	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
 		msg[--n] = '\0';
+	/* libxml2 writes some messages over two lines ("...!\nBytes: 0xFF"): keep one. */
+	for (p = msg; *p; p++)
+		if ((unsigned char)*p < 0x20)
+			*p = ' ';
 }
 
 int cl_deps_maven__read_xml(void **out, const char *path, const char *data, size_t len)
