@@ -24,6 +24,7 @@ int hook_pre_receive(int argc, char **argv);
 int hook_update(int argc, char **argv);
 
 int cmd_fix_headers(int argc, char **argv);    /* clearance fix-headers [PATHS] */
+int cmd_deps(int argc, char **argv);           /* clearance deps inventory [REV] */
 
 struct cl_policy;
 typedef struct git_repository git_repository;

@@ -24,6 +24,7 @@ static const struct command commands[] = {
 	{ "fix-headers", cmd_fix_headers, "insert or repair SPDX license headers in files" },
 	{ "policy", cmd_policy, "validate or show a policy file" },
 	{ "hook", cmd_hook, "run a hook by hand (pre-receive reads stdin)" },
+	{ "deps", cmd_deps, "list the dependencies of a tree (inventory)" },
 };
 
 static const struct command hook_entries[] = {

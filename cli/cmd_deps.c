@@ -1,0 +1,475 @@
+/*
+ * clearance deps inventory [REV]: every dependency a tree declares, as CSV,
+ * JSON or a CycloneDX 1.5 BOM (issue 4, "Outputs": the SBOM an OSPO keeps).
+ */
+#include "commands.h"
+#include "buf.h"
+#include "deps.h"
+#include "deps_tree.h"
+#include "error.h"
+#include "json_text.h"
+#include "purl.h"
+
+#include <errno.h>
+#include <git2.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static void deps_usage(FILE *fp)
+{
+	fprintf(fp,
+		"usage: clearance deps inventory [REV] [--format csv|json|cyclonedx] [-C DIR]\n"
+		"\n"
+		"List every dependency declared by the manifests and lock files of REV's\n"
+		"tree (default HEAD), one entry per file that declares it.\n"
+		"\n"
+		"  --format csv        ecosystem,name,version,relation,scope,license,manifest\n"
+		"                      (the default; RFC 4180 quoting)\n"
+		"  --format json       an array of objects, with each dependency's purl\n"
+		"  --format cyclonedx  a CycloneDX 1.5 JSON BOM; scope runtime is \"required\",\n"
+		"                      optional and peer \"optional\", dev/test/build \"excluded\"\n"
+		"  -C DIR              run in DIR\n"
+		"\n"
+		"Directories named node_modules and vendor are not walked: they hold vendored\n"
+		"copies whose manifests are not the project's. A file that cannot be parsed is\n"
+		"reported on stderr and the others are still listed.\n"
+		"exit status: 0 all files read, 1 some file could not be read (see stderr),\n"
+		"2 usage or repository error\n");
+}
+
+/* Indexed by enum cl_dep_relation + 1. */
+static const char *const relation_names[] = { "unknown", "transitive", "direct" };
+
+static const char *relation_name(enum cl_dep_relation relation)
+{
+	size_t i = (size_t)((int)relation + 1);
+	if (i >= sizeof(relation_names) / sizeof(relation_names[0]))
+		CL_BUG("dependency relation out of range");
+	return relation_names[i];
+}
+
+/*
+ * CycloneDX scopes say whether a component ships: "excluded" is for what
+ * only builds or tests the software (CycloneDX 1.5 component.scope), which
+ * is what dev, test and build dependencies are. A peer dependency is
+ * supplied by whoever installs the package, so it is "optional" here.
+ * Indexed by enum cl_dep_scope.
+ */
+static const char *const cyclonedx_scopes[] = {
+	"required",     /* CL_DEP_RUNTIME */
+	"excluded",     /* CL_DEP_DEV */
+	"excluded",     /* CL_DEP_TEST */
+	"excluded",     /* CL_DEP_BUILD */
+	"optional",     /* CL_DEP_OPTIONAL */
+	"optional",     /* CL_DEP_PEER */
+};
+
+static const char *cyclonedx_scope(enum cl_dep_scope scope)
+{
+	if ((unsigned)scope >= sizeof(cyclonedx_scopes) / sizeof(cyclonedx_scopes[0]))
+		CL_BUG("dependency scope out of range");
+	return cyclonedx_scopes[scope];
+}
+
+/* ---- files that could not be read --------------------------------------- */
+
+struct inventory_problems {
+	size_t count;
+};
+
+static int on_problem(const char *path, int code, const char *message, void *payload)
+{
+	struct inventory_problems *p = payload;
+	(void)path;
+	(void)code;
+	fprintf(stderr, "clearance: %s\n", message);
+	p->count++;
+	return 0;
+}
+
+/* ---- csv ----------------------------------------------------------------- */
+
+/* RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled. */
+static int csv_field(struct cl_buf *out, const char *s, int last)
+{
+	int error = 0;
+
+	if (s && strpbrk(s, ",\"\r\n")) {
+		const char *p;
+		error = cl_buf_putc(out, '"');
+		for (p = s; *p && error >= 0; p++)
+			error = *p == '"' ? cl_buf_puts(out, "\"\"") : cl_buf_putc(out, *p);
+		if (error >= 0)
+			error = cl_buf_putc(out, '"');
+	} else if (s) {
+		error = cl_buf_puts(out, s);
+	}
+	if (error >= 0)
+		error = cl_buf_putc(out, last ? '\n' : ',');
+	return error;
+}
+
+static int render_csv(struct cl_buf *out, const struct cl_dep_list *deps)
+{
+	size_t i;
+	int error;
+
+	if ((error = cl_buf_puts(out, "ecosystem,name,version,relation,scope,license,manifest\n")) < 0)
+		return error;
+	for (i = 0; i < deps->count && error >= 0; i++) {
+		const struct cl_dep *d = &deps->items[i];
+		const char *fields[] = { d->ecosystem, d->name, d->version, relation_name(d->relation),
+			cl_dep_scope_name(d->scope), d->license, d->manifest };
+		size_t f;
+		for (f = 0; f < sizeof(fields) / sizeof(fields[0]) && error >= 0; f++)
+			error = csv_field(out, fields[f], f + 1 == sizeof(fields) / sizeof(fields[0]));
+	}
+	return error;
+}
+
+/* ---- json and cyclonedx -------------------------------------------------- */
+
+/* Set obj[key] to the lossy string of val, or null when there is none. */
+static int set_string_or_null(json_t *obj, const char *key, const char *val)
+{
+	if (val)
+		return cl_json_set_string(obj, key, val);
+	return json_object_set_new(obj, key, json_null());
+}
+
+/* The dependency's purl in *purl, empty when its ecosystem has none. */
+static int dep_purl(struct cl_buf *purl, const struct cl_dep *dep)
+{
+	int error;
+
+	cl_buf_clear(purl);
+	error = cl_purl_from_dep(purl, dep);
+	if (error == CL_EINVALID) {
+		/* Listed without a purl rather than dropped: the name is still known. */
+		cl_error_clear();
+		cl_buf_clear(purl);
+		error = 0;
+	}
+	return error;
+}
+
+static int render_json(json_t **out, const struct cl_dep_list *deps)
+{
+	struct cl_buf purl = CL_BUF_INIT;
+	json_t *arr = json_array(), *obj = NULL;
+	size_t i;
+	int error = 0;
+
+	CL_CHECK_ALLOC(arr);
+	for (i = 0; i < deps->count; i++) {
+		const struct cl_dep *d = &deps->items[i];
+		if ((error = dep_purl(&purl, d)) < 0)
+			goto done;
+		obj = json_object();
+		CL_CHECK_ALLOC(obj);
+		if (cl_json_set_string(obj, "ecosystem", d->ecosystem) < 0 ||
+		    cl_json_set_string(obj, "name", d->name) < 0 ||
+		    set_string_or_null(obj, "version", d->version) < 0 ||
+		    json_object_set_new(obj, "relation", json_string(relation_name(d->relation))) < 0 ||
+		    json_object_set_new(obj, "scope", json_string(cl_dep_scope_name(d->scope))) < 0 ||
+		    set_string_or_null(obj, "license", d->license) < 0 ||
+		    cl_json_set_string(obj, "manifest", d->manifest) < 0 ||
+		    json_object_set_new(obj, "line", d->line ? json_integer(d->line) : json_null()) < 0 ||
+		    set_string_or_null(obj, "purl", purl.size ? cl_buf_cstr(&purl) : NULL) < 0) {
+			error = cl_error_set("out of memory");
+			goto done;
+		}
+		error = json_array_append_new(arr, obj);
+		obj = NULL; /* json_array_append_new took it, even when it failed */
+		if (error < 0) {
+			error = cl_error_set("out of memory");
+			goto done;
+		}
+	}
+	*out = arr;
+	arr = NULL;
+done:
+	json_decref(obj);
+	json_decref(arr);
+	cl_buf_dispose(&purl);
+	return error;
+}
+
+/*
+ * SOURCE_DATE_EPOCH (reproducible-builds.org) when set, so that a BOM made
+ * twice from one tree is the same file; else now.
+ */
+static int bom_timestamp(char *out, size_t size)
+{
+	const char *env = getenv("SOURCE_DATE_EPOCH");
+	time_t t = time(NULL);
+	struct tm tm;
+
+	if (env && *env) {
+		char *end;
+		long long v;
+		errno = 0;
+		v = strtoll(env, &end, 10);
+		if (errno || *end || v < 0 || (long long)(time_t)v != v)
+			return cl_error_setc(CL_EINVALID, "invalid SOURCE_DATE_EPOCH '%s'", env);
+		t = (time_t)v;
+	}
+	if (!gmtime_r(&t, &tm) || !strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		return cl_error_set("cannot format the time");
+	return 0;
+}
+
+static int add_property(json_t *props, const char *name, const char *value)
+{
+	json_t *p = json_object();
+	if (!p || json_object_set_new(p, "name", json_string(name)) < 0 ||
+	    cl_json_set_string(p, "value", value) < 0 || json_array_append_new(props, p) < 0)
+		return cl_error_set("out of memory");
+	return 0;
+}
+
+/*
+ * bom-refs must be unique in a BOM, and one package listed by a manifest
+ * and its lock file has one purl: the later ones get "|manifest", then a
+ * counter, which a purl never contains.
+ */
+static int unique_ref(struct cl_buf *ref, json_t *seen, const char *base, const char *manifest)
+{
+	size_t n = 2;
+	int error;
+
+	cl_buf_clear(ref);
+	if ((error = cl_buf_puts(ref, base)) < 0)
+		return error;
+	if (json_object_get(seen, cl_buf_cstr(ref)) &&
+	    (error = cl_buf_printf(ref, "|%s", manifest)) < 0)
+		return error;
+	while (json_object_get(seen, cl_buf_cstr(ref))) {
+		cl_buf_clear(ref);
+		if ((error = cl_buf_printf(ref, "%s|%s|%zu", base, manifest, n++)) < 0)
+			return error;
+	}
+	if (json_object_set_new(seen, cl_buf_cstr(ref), json_true()) < 0)
+		return cl_error_set("out of memory");
+	return 0;
+}
+
+static int render_component(json_t *components, json_t *seen, const struct cl_dep *d,
+	struct cl_buf *purl, struct cl_buf *ref)
+{
+	json_t *c = json_object(), *props = json_array(), *lic = NULL;
+	int has_purl, error = 0;
+
+	CL_CHECK_ALLOC(c);
+	CL_CHECK_ALLOC(props);
+	if ((error = dep_purl(purl, d)) < 0)
+		goto done;
+	has_purl = purl->size > 0;
+	if (!has_purl && (error = cl_buf_printf(purl, "clearance:%s:%s", d->ecosystem, d->name)) < 0)
+		goto done;
+	if ((error = unique_ref(ref, seen, cl_buf_cstr(purl), d->manifest)) < 0)
+		goto done;
+	if (json_object_set_new(c, "type", json_string("library")) < 0 ||
+	    cl_json_set_string(c, "bom-ref", cl_buf_cstr(ref)) < 0 ||
+	    cl_json_set_string(c, "name", d->name) < 0 ||
+	    cl_json_set_string(c, "version", d->version) < 0 ||
+	    cl_json_set_string(c, "purl", has_purl ? cl_buf_cstr(purl) : NULL) < 0 ||
+	    json_object_set_new(c, "scope", json_string(cyclonedx_scope(d->scope))) < 0) {
+		error = cl_error_set("out of memory");
+		goto done;
+	}
+	if (d->license) {
+		/* "expression" takes any SPDX expression, a lone id included. */
+		lic = json_object();
+		CL_CHECK_ALLOC(lic);
+		if (cl_json_set_string(lic, "expression", d->license) < 0 ||
+		    json_object_set_new(c, "licenses", json_pack("[O]", lic)) < 0) {
+			error = cl_error_set("out of memory");
+			goto done;
+		}
+	}
+	if ((error = add_property(props, "clearance:ecosystem", d->ecosystem)) < 0 ||
+	    (error = add_property(props, "clearance:manifest", d->manifest)) < 0 ||
+	    (error = add_property(props, "clearance:relation", relation_name(d->relation))) < 0 ||
+	    (error = add_property(props, "clearance:scope", cl_dep_scope_name(d->scope))) < 0)
+		goto done;
+	if (json_object_set(c, "properties", props) < 0 || json_array_append(components, c) < 0)
+		error = cl_error_set("out of memory");
+done:
+	json_decref(lic);
+	json_decref(props);
+	json_decref(c);
+	return error;
+}
+
+static int render_cyclonedx(json_t **out, const struct cl_dep_list *deps)
+{
+	struct cl_buf purl = CL_BUF_INIT, ref = CL_BUF_INIT;
+	json_t *bom = NULL, *components = json_array(), *seen = json_object();
+	char stamp[32];
+	size_t i;
+	int error;
+
+	CL_CHECK_ALLOC(components);
+	CL_CHECK_ALLOC(seen);
+	if ((error = bom_timestamp(stamp, sizeof(stamp))) < 0)
+		goto done;
+	for (i = 0; i < deps->count; i++)
+		if ((error = render_component(components, seen, &deps->items[i], &purl, &ref)) < 0)
+			goto done;
+	bom = json_pack("{s:s,s:s,s:i,s:{s:s,s:{s:[{s:s,s:s}]}},s:O}",
+		"bomFormat", "CycloneDX", "specVersion", "1.5", "version", 1,
+		"metadata", "timestamp", stamp, "tools", "components", "type", "application",
+		"name", "clearance", "components", components);
+	CL_CHECK_ALLOC(bom);
+	*out = bom;
+	bom = NULL;
+done:
+	json_decref(bom);
+	json_decref(components);
+	json_decref(seen);
+	cl_buf_dispose(&purl);
+	cl_buf_dispose(&ref);
+	return error;
+}
+
+/* ---- the command ---------------------------------------------------------- */
+
+static int lookup_tree(git_tree **out, git_repository *repo, const char *rev)
+{
+	git_object *obj = NULL, *peeled = NULL;
+	int error = 0;
+
+	if (git_revparse_single(&obj, repo, rev) < 0 || git_object_peel(&peeled, obj, GIT_OBJECT_TREE) < 0) {
+		error = cl_error_from_git(rev);
+		goto done;
+	}
+	*out = (git_tree *)peeled;
+	peeled = NULL;
+done:
+	git_object_free(peeled);
+	git_object_free(obj);
+	return error;
+}
+
+static int write_output(const struct cl_buf *text, json_t *doc)
+{
+	char *s = NULL;
+
+	if (doc) {
+		s = json_dumps(doc, JSON_INDENT(2));
+		if (!s)
+			return cl_error_set("out of memory");
+		fputs(s, stdout);
+		fputc('\n', stdout);
+		free(s);
+	} else {
+		fputs(cl_buf_cstr(text), stdout);
+	}
+	/* A full disk or closed pipe must not pass for a complete inventory. */
+	if (fflush(stdout) != 0 || ferror(stdout))
+		return cl_error_from_errno("cannot write the inventory");
+	return 0;
+}
+
+static int deps_inventory(int argc, char **argv)
+{
+	static const char *const formats[] = { "csv", "json", "cyclonedx" };
+	const char *rev = NULL, *dir = NULL, *format = "csv";
+	struct inventory_problems problems = { 0 };
+	struct cl_dep_list deps = CL_DEP_LIST_INIT;
+	struct cl_buf text = CL_BUF_INIT;
+	git_repository *repo = NULL;
+	git_tree *tree = NULL;
+	json_t *doc = NULL;
+	size_t f;
+	int i, rc = CL_EXIT_CONFIG, error;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			deps_usage(stdout);
+			return CL_EXIT_OK;
+		} else if (!strcmp(argv[i], "--format") && i + 1 < argc) {
+			format = argv[++i];
+		} else if (!strncmp(argv[i], "--format=", 9)) {
+			format = argv[i] + 9;
+		} else if (!strcmp(argv[i], "-C") && i + 1 < argc) {
+			dir = argv[++i];
+		} else if (argv[i][0] != '-' && !rev) {
+			rev = argv[i];
+		} else {
+			deps_usage(stderr);
+			return CL_EXIT_CONFIG;
+		}
+	}
+	for (f = 0; f < sizeof(formats) / sizeof(formats[0]); f++)
+		if (!strcmp(format, formats[f]))
+			break;
+	if (f == sizeof(formats) / sizeof(formats[0])) {
+		fprintf(stderr, "clearance: unknown format '%s' (csv, json or cyclonedx)\n", format);
+		return CL_EXIT_CONFIG;
+	}
+
+	git_libgit2_init();
+	if (git_repository_open_ext(&repo, dir ? dir : ".", 0, NULL) < 0) {
+		cl_error_from_git("not in a git repository");
+		cli_error(NULL);
+		goto done;
+	}
+	if (lookup_tree(&tree, repo, rev ? rev : "HEAD") < 0) {
+		cli_error("cannot find the tree");
+		goto done;
+	}
+	if (cl_deps_from_tree(&deps, repo, tree, on_problem, &problems) < 0) {
+		cli_error("cannot list the dependencies");
+		goto done;
+	}
+	if (!strcmp(format, "csv"))
+		error = render_csv(&text, &deps);
+	else if (!strcmp(format, "json"))
+		error = render_json(&doc, &deps);
+	else
+		error = render_cyclonedx(&doc, &deps);
+	if (error < 0 || write_output(&text, doc) < 0) {
+		cli_error("cannot render the inventory");
+		goto done;
+	}
+	if (problems.count)
+		fprintf(stderr, "clearance: %zu file(s) could not be read; their dependencies are not listed\n",
+			problems.count);
+	rc = problems.count ? CL_EXIT_REJECT : CL_EXIT_OK;
+done:
+	json_decref(doc);
+	cl_buf_dispose(&text);
+	cl_dep_list_dispose(&deps);
+	git_tree_free(tree);
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+	return rc;
+}
+
+/* Subcommands of `clearance deps`; `deps diff` is to join this table. */
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} deps_commands[] = {
+	{ "inventory", deps_inventory },
+};
+
+int cmd_deps(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		deps_usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? CL_EXIT_CONFIG : CL_EXIT_OK;
+	}
+	for (i = 0; i < sizeof(deps_commands) / sizeof(deps_commands[0]); i++)
+		if (!strcmp(argv[1], deps_commands[i].name))
+			return deps_commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "clearance: unknown deps command '%s' (known: inventory)\n", argv[1]);
+	return CL_EXIT_CONFIG;
+}
