@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "error.h"
+#include "json_text.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -45,49 +46,6 @@ static int gomod_err(const char *path, unsigned int line, size_t col, const char
 }
 
 
-/*
- * Downstream output (JSON reports, CycloneDX) needs UTF-8 text, and the
- * hash used below keys on it: reject other bytes up front. @return the
- * offset of the first invalid byte, or `len` when all is valid.
- */
-static size_t gomod_utf8_check(const unsigned char *s, size_t len)
-{
-	size_t i = 0;
-
-	while (i < len) {
-		unsigned char c = s[i];
-		size_t n, k;
-		unsigned int cp;
-
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			n = 1;
-			cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			n = 2;
-			cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			n = 3;
-			cp = c & 0x07;
-		} else {
-			return i;
-		}
-		if (len - i <= n)
-			return i;
-		for (k = 1; k <= n; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return i;
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		if ((n == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)))
-			return i;
-		i += n + 1;
-	}
-	return len;
-}
 
 static int gomod_is_space(char c)
 {
@@ -381,7 +339,7 @@ int cl_deps_gomod_parse(struct cl_dep_list *out, const char *path, const char *d
 			error = gomod_err(path, lineno, 1, "NUL byte in go.mod");
 			goto done;
 		}
-		if ((i = gomod_utf8_check((const unsigned char *)s, n)) != n) {
+		if ((i = cl_utf8_valid_prefix(s, n)) != n) {
 			error = gomod_err(path, lineno, i + 1, "invalid UTF-8");
 			goto done;
 		}

@@ -13,6 +13,7 @@
 
 #include "buf.h"
 #include "error.h"
+#include "json_text.h"
 #include "toml.h"
 
 #include <ctype.h>
@@ -97,49 +98,6 @@ static int py_load_toml(json_t **out, const char *path, const char *data, size_t
 }
 
 
-/*
- * Downstream output (JSON reports, CycloneDX) needs UTF-8 text, and the
- * hash used below keys on it: reject other bytes up front. @return the
- * offset of the first invalid byte, or `len` when all is valid.
- */
-static size_t py_utf8_check(const unsigned char *s, size_t len)
-{
-	size_t i = 0;
-
-	while (i < len) {
-		unsigned char c = s[i];
-		size_t n, k;
-		unsigned int cp;
-
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			n = 1;
-			cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			n = 2;
-			cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			n = 3;
-			cp = c & 0x07;
-		} else {
-			return i;
-		}
-		if (len - i <= n)
-			return i;
-		for (k = 1; k <= n; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return i;
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		if ((n == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)))
-			return i;
-		i += n + 1;
-	}
-	return len;
-}
 
 /* A group name says test or dev; "main" (Poetry) is the runtime group. */
 static enum cl_dep_scope py_group_scope(const char *group)
@@ -486,7 +444,7 @@ static int py_req_read(struct cl_dep_list *deps, struct cl_deps_include_list *in
 			error = cl_error_setc(CL_EINVALID, "%s:%u:1: NUL byte in requirements file", path, lineno);
 			goto done;
 		}
-		if ((k = py_utf8_check((const unsigned char *)s, n)) != n) {
+		if ((k = cl_utf8_valid_prefix(s, n)) != n) {
 			error = cl_error_setc(CL_EINVALID, "%s:%u:%zu: invalid UTF-8", path, lineno, k + 1);
 			goto done;
 		}

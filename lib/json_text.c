@@ -89,6 +89,16 @@ json_t *cl_json_string_lossy(const char *s)
 	return str;
 }
 
+size_t cl_utf8_valid_prefix(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, n, bad;
+
+	while (i < len && (n = utf8_sequence(&bad, p + i, len - i)) > 0)
+		i += n;
+	return i;
+}
+
 int cl_json_set_string(json_t *obj, const char *key, const char *val)
 {
 	if (!val)

@@ -9,6 +9,7 @@
 #define CL_JSON_TEXT_H
 
 #include <jansson.h>
+#include <stddef.h>
 
 /*
  * Make a JSON string from bytes that may not be UTF-8: each maximal
@@ -21,5 +22,11 @@ json_t *cl_json_string_lossy(const char *s);
 
 /* Set obj[key] to the lossy string of `val`; nothing when val is NULL. 0 or -1. */
 int cl_json_set_string(json_t *obj, const char *key, const char *val);
+
+/*
+ * How many leading bytes of `s` (`len` bytes) are well-formed UTF-8 (no
+ * overlongs, surrogates or code points past U+10FFFF): `len` when all are.
+ */
+size_t cl_utf8_valid_prefix(const char *s, size_t len);
 
 #endif
