@@ -23,7 +23,7 @@ OPT     ?= -O2 -g
 SAN     ?=
 FUZZ_SECONDS ?= 20
 
-PKGS     := libgit2 libcurl jansson libpcre2-8 yaml-0.1 sqlite3 libcrypto libxml-2.0
+PKGS     := libgit2 libcurl jansson libpcre2-8 yaml-0.1 sqlite3 libcrypto libxml-2.0 libmicrohttpd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -34,6 +34,9 @@ ALL_CFLAGS = $(WARN) $(OPT) $(SAN) $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SAN) $(LDFLAGS)
 
 LIB_SRC   := $(sort $(wildcard lib/*.c))
+# The webhook bot (server, queue, workers, forge clients): its own archive,
+# linked into the program and the tests but not the fuzzers.
+BOT_SRC   := $(sort $(wildcard bot/*.c))
 CLI_SRC   := $(sort $(wildcard cli/*.c hooks/*.c))
 UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
 TOOL_SRC  := $(sort $(wildcard tests/tools/*.c))
@@ -41,11 +44,14 @@ FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 TEMPLATES := $(sort $(wildcard templates/*))
 HOOKS     := pre-receive update
 
+.DEFAULT_GOAL := all
+
 # Generated sources (data compiled in); mk/*.mk add to it.
 GEN_SRC  := $(BUILD)/gen/templates_data.c
 -include mk/*.mk
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(GEN_SRC:%.c=%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+BOT_OBJ  := $(BOT_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/%)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
@@ -55,7 +61,7 @@ FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 
 all: $(BUILD)/clearance $(HOOKS:%=$(BUILD)/hooks/%)
 
-$(BUILD)/%.o: %.c $(wildcard lib/*.h cli/*.h hooks/*.h) | $(BUILD)/gen/templates_data.h
+$(BUILD)/%.o: %.c $(wildcard lib/*.h cli/*.h hooks/*.h bot/*.h) | $(BUILD)/gen/templates_data.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -75,8 +81,14 @@ $(BUILD)/libclearance.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/clearance: $(CLI_OBJ) $(BUILD)/libclearance.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libclearance.a $(PKG_LIBS)
+$(BUILD)/libclearance-bot.a: $(BOT_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+LINK_LIBS = $(BUILD)/libclearance-bot.a $(BUILD)/libclearance.a $(PKG_LIBS) -lpthread
+
+$(BUILD)/clearance: $(CLI_OBJ) $(BUILD)/libclearance-bot.a $(BUILD)/libclearance.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(LINK_LIBS)
 
 # Hook entry points: git runs them by name; the program dispatches on argv[0].
 HOOK_LINKS := $(HOOKS:%=$(BUILD)/hooks/%)
@@ -84,13 +96,13 @@ $(HOOK_LINKS): $(BUILD)/hooks/%: $(BUILD)/clearance
 	@mkdir -p $(dir $@)
 	ln -sf ../clearance $@
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libclearance.a
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libclearance-bot.a $(BUILD)/libclearance.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libclearance.a $(PKG_LIBS) $(CMOCKA_LIBS)
+	$(CC) $(ALL_CFLAGS) -Ibot $(ALL_LDFLAGS) -o $@ $< $(LINK_LIBS) $(CMOCKA_LIBS)
 
-$(BUILD)/tests/%: tests/tools/%.c $(BUILD)/libclearance.a
+$(BUILD)/tests/%: tests/tools/%.c $(BUILD)/libclearance-bot.a $(BUILD)/libclearance.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libclearance.a $(PKG_LIBS) $(CMOCKA_LIBS)
+	$(CC) $(ALL_CFLAGS) -Ibot $(ALL_LDFLAGS) -o $@ $< $(LINK_LIBS) $(CMOCKA_LIBS)
 
 deps:
 	@sh tools/install-deps.sh
