@@ -194,6 +194,20 @@ static int dco_ident_parse(struct dco_ident *out, struct dco_span value)
 	return 1;
 }
 
+int cl_ident_parse(struct cl_ident *out, const char *value, size_t len)
+{
+	struct dco_span v = { value, len };
+	struct dco_ident id;
+
+	if (!dco_ident_parse(&id, v))
+		return CL_EINVALID;
+	out->name = id.name.ptr;
+	out->name_len = id.name.len;
+	out->email = id.email.ptr;
+	out->email_len = id.email.len;
+	return 0;
+}
+
 /*
  * The App's `(.*) <(.*)>` on a line already stripped of trailing blanks:
  * the greedy name runs to the last " <", the email to the final '>'.

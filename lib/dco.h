@@ -33,6 +33,21 @@ struct cl_dco_options {
 /* Release what the options own (the exempt pattern list). */
 void cl_dco_options_dispose(struct cl_dco_options *opts);
 
+/* An identity in a trailer value, "Name <email>"; both point into the value. */
+struct cl_ident {
+	const char *name;
+	size_t name_len;
+	const char *email;
+	size_t email_len;
+};
+
+/*
+ * Parse a trailer value ("Signed-off-by:", "Co-authored-by:") as git writes
+ * it: the name is what precedes the last '<' (trimmed), the email what the
+ * angle brackets hold. @return 0, or CL_EINVALID when it is not of that form.
+ */
+int cl_ident_parse(struct cl_ident *out, const char *value, size_t len);
+
 /*
  * Check `count` commits pushed to `ref` (may be NULL) and append one finding
  * (check "dco", severity error) per failing commit, with the expected and

@@ -16,6 +16,7 @@ enum {
 	CL_ENOTFOUND = -3,  /* the thing asked for does not exist */
 	CL_EINVALID = -4,   /* input is malformed (policy, stdin, trailer) */
 	CL_ETOOBIG = -5,    /* input exceeded a configured size cap */
+	CL_EEXISTS = -6,    /* the thing to create is already there */
 	CL_ITEROVER = -31   /* an iterator has no more items */
 };
 
