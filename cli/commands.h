@@ -25,6 +25,7 @@ int hook_update(int argc, char **argv);
 
 int cmd_fix_headers(int argc, char **argv);    /* clearance fix-headers [PATHS] */
 int cmd_deps(int argc, char **argv);           /* clearance deps inventory [REV] */
+int cmd_cla(int argc, char **argv);            /* clearance cla sign|revoke|list|... */
 
 struct cl_policy;
 typedef struct git_repository git_repository;

@@ -25,6 +25,7 @@ static const struct command commands[] = {
 	{ "policy", cmd_policy, "validate or show a policy file" },
 	{ "hook", cmd_hook, "run a hook by hand (pre-receive reads stdin)" },
 	{ "deps", cmd_deps, "list the dependencies of a tree (inventory)" },
+	{ "cla", cmd_cla, "CLA agreements and signatures: sign, revoke, list, import, export, companies" },
 };
 
 static const struct command hook_entries[] = {

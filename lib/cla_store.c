@@ -263,7 +263,8 @@ static int agreement_kind(enum cl_cla_kind *out, struct cl_cla_store *store, con
 	return error;
 }
 
-/* An in-force signature of this version by the same signer, if any. */
+/* An in-force signature of this version by the same signer, or the very
+ * same signing event (same signed_at), if any. */
 static int find_existing(int64_t *out, struct cl_cla_store *store, const struct cl_cla_signature *s)
 {
 	sqlite3_stmt *st = NULL;
@@ -271,13 +272,17 @@ static int find_existing(int64_t *out, struct cl_cla_store *store, const struct 
 
 	if ((error = cla_prepare(&st, store, s->kind == CL_CLA_CORPORATE ?
 			"SELECT id FROM cla_signatures WHERE agreement = ?1 AND version = ?2 "
-			"AND revoked_at = 0 AND company = ?3 COLLATE NOCASE" :
+			"AND (revoked_at = 0 OR signed_at = ?6) AND company = ?3 COLLATE NOCASE" :
 			"SELECT id FROM cla_signatures WHERE agreement = ?1 AND version = ?2 "
-			"AND revoked_at = 0 AND ((?4 IS NOT NULL AND login = ?4) OR "
+			"AND (revoked_at = 0 OR signed_at = ?6) AND ((?4 IS NOT NULL AND login = ?4) OR "
 			"(?5 IS NOT NULL AND email = ?5))")) < 0)
 		return error;
 	bind_text(st, 1, s->agreement);
 	bind_text(st, 2, s->version);
+	/* A given signing time names one signing event: importing it twice, even
+	 * once it was revoked, must not make a second signature. */
+	if (s->signed_at)
+		sqlite3_bind_int64(st, 6, s->signed_at);
 	if (s->kind == CL_CLA_CORPORATE) {
 		bind_text(st, 3, s->company);
 	} else {
@@ -551,7 +556,7 @@ int cl_cla_company_find(int64_t *id, struct cl_cla_store *store, const char *agr
 	sqlite3_stmt *st = NULL;
 	int error, rc;
 
-	if ((error = cla_prepare(&st, store, "SELECT id FROM cla_signatures WHERE agreement = ?1 "
+	if ((error = cla_prepare(&st, store, "SELECT id FROM cla_signatures WHERE (?1 IS NULL OR agreement = ?1) "
 			"AND kind = 'corporate' AND revoked_at = 0 AND company = ?2 COLLATE NOCASE "
 			"ORDER BY id DESC LIMIT 1")) < 0)
 		return error;
@@ -561,8 +566,8 @@ int cl_cla_company_find(int64_t *id, struct cl_cla_store *store, const char *agr
 	if (rc == SQLITE_ROW)
 		*id = sqlite3_column_int64(st, 0);
 	else if (rc == SQLITE_DONE)
-		error = cl_error_setc(CL_ENOTFOUND, "no corporate signature of '%s' for '%s'",
-			company ? company : "", agreement ? agreement : "");
+		error = cl_error_setc(CL_ENOTFOUND, "no corporate signature in force for '%s'",
+			company ? company : "");
 	else
 		error = cl_error_from_sqlite(store->db, "cla store");
 	sqlite3_finalize(st);

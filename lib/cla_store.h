@@ -95,8 +95,8 @@ int cl_cla_company_add_person(struct cl_cla_store *store, int64_t id, const char
 int cl_cla_company_remove_person(struct cl_cla_store *store, int64_t id, const char *who,
 	const char *actor);
 
-/* Find the in-force corporate signature of `company` for an agreement
- * (any version). @return 0 and *id, CL_ENOTFOUND */
+/* Find the newest in-force corporate signature of `company` for
+ * `agreement` (NULL: any agreement; any version). @return 0 and *id, CL_ENOTFOUND */
 int cl_cla_company_find(int64_t *id, struct cl_cla_store *store, const char *agreement,
 	const char *company);
 
