@@ -1,11 +1,15 @@
 /*
  * clearance deps inventory [REV]: every dependency a tree declares, as CSV,
  * JSON or a CycloneDX 1.5 BOM (issue 4, "Outputs": the SBOM an OSPO keeps).
+ * clearance deps diff A..B: what B changes in A's dependencies, as text,
+ * JSON or a CycloneDX BOM of the added components.
  */
 #include "commands.h"
 #include "buf.h"
 #include "deps.h"
+#include "deps_check.h"
 #include "deps_tree.h"
+#include "policy.h"
 #include "error.h"
 #include "json_text.h"
 #include "purl.h"
@@ -22,6 +26,17 @@ static void deps_usage(FILE *fp)
 {
 	fprintf(fp,
 		"usage: clearance deps inventory [REV] [--format csv|json|cyclonedx] [-C DIR]\n"
+		"       clearance deps diff A..B [--format text|json|cyclonedx] [--policy FILE] [-C DIR]\n"
+		"\n"
+		"deps diff: the dependencies B adds, removes, upgrades and relicenses\n"
+		"compared with A (\"A..\" or \"..B\" mean HEAD on the side left out), read\n"
+		"from the manifests and lock files that changed, each with its license\n"
+		"(from the file, vendored metadata, the policy's deps.known, or online when\n"
+		"the policy enables it).\n"
+		"  --format text       one line per change: + added, - removed, ~ upgraded,\n"
+		"                      ! relicensed (the default)\n"
+		"  --format json       an array of changes with both sides\n"
+		"  --format cyclonedx  a CycloneDX 1.5 BOM of the added components\n"
 		"\n"
 		"List every dependency declared by the manifests and lock files of REV's\n"
 		"tree (default HEAD), one entry per file that declares it.\n"
@@ -451,12 +466,248 @@ done:
 	return rc;
 }
 
-/* Subcommands of `clearance deps`; `deps diff` is to join this table. */
+/* ---- deps diff ----------------------------------------------------------- */
+
+/* "+", "-", "~", "!" by enum cl_dep_change_kind. */
+static const char change_marks[] = { '+', '-', '~', '!' };
+
+static int diff_text(struct cl_buf *out, const struct cl_deps_deltas *d)
+{
+	size_t i, counts[4] = { 0, 0, 0, 0 };
+	int error = 0;
+
+	for (i = 0; i < d->count && error >= 0; i++) {
+		const struct cl_deps_delta *x = &d->items[i];
+		const struct cl_dep *dep = x->after ? x->after : x->before;
+		const char *bl = x->before_license ? x->before_license : "unknown";
+		const char *al = x->after_license ? x->after_license : "unknown";
+
+		counts[x->kind]++;
+		error = cl_buf_printf(out, "%c %s:%s ", change_marks[x->kind], dep->ecosystem, dep->name);
+		if (error >= 0 && x->before && x->after)
+			error = cl_buf_printf(out, "%s -> %s", x->before->version ? x->before->version : "(none)",
+				x->after->version ? x->after->version : "(none)");
+		else if (error >= 0)
+			error = cl_buf_puts(out, dep->version ? dep->version : "(none)");
+		if (error >= 0 && x->kind == CL_DEP_LICENSE_CHANGED)
+			error = cl_buf_printf(out, " [%s -> %s]", bl, al);
+		else if (error >= 0)
+			error = cl_buf_printf(out, " [%s]", x->after ? al : bl);
+		if (error >= 0)
+			error = cl_buf_printf(out, " %s (%s, %s)\n", dep->manifest, cl_dep_scope_name(dep->scope),
+				relation_name(dep->relation));
+	}
+	if (error >= 0)
+		error = cl_buf_printf(out, "%zu added, %zu removed, %zu upgraded or downgraded, %zu relicensed\n",
+			counts[CL_DEP_ADDED], counts[CL_DEP_REMOVED], counts[CL_DEP_VERSION_CHANGED],
+			counts[CL_DEP_LICENSE_CHANGED]);
+	return error;
+}
+
+static json_t *side_json(const struct cl_dep *d, const char *license, const char *source)
+{
+	json_t *o;
+
+	if (!d)
+		return json_null();
+	if ((o = json_object()) == NULL)
+		return NULL;
+	if (set_string_or_null(o, "version", d->version) < 0 ||
+	    set_string_or_null(o, "license", license) < 0 ||
+	    set_string_or_null(o, "license_source", source) < 0 ||
+	    cl_json_set_string(o, "manifest", d->manifest) < 0 ||
+	    json_object_set_new(o, "scope", json_string(cl_dep_scope_name(d->scope))) < 0 ||
+	    json_object_set_new(o, "relation", json_string(relation_name(d->relation))) < 0) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static int diff_json(json_t **out, const struct cl_deps_deltas *d)
+{
+	struct cl_buf purl = CL_BUF_INIT;
+	json_t *arr = json_array(), *obj = NULL;
+	size_t i;
+	int error = 0;
+
+	CL_CHECK_ALLOC(arr);
+	for (i = 0; i < d->count; i++) {
+		const struct cl_deps_delta *x = &d->items[i];
+		const struct cl_dep *dep = x->after ? x->after : x->before;
+
+		if ((error = dep_purl(&purl, dep)) < 0)
+			goto done;
+		obj = json_object();
+		CL_CHECK_ALLOC(obj);
+		if (json_object_set_new(obj, "change", json_string(cl_dep_change_kind_name(x->kind))) < 0 ||
+		    cl_json_set_string(obj, "ecosystem", dep->ecosystem) < 0 ||
+		    cl_json_set_string(obj, "name", dep->name) < 0 ||
+		    set_string_or_null(obj, "purl", purl.size ? cl_buf_cstr(&purl) : NULL) < 0 ||
+		    json_object_set_new(obj, "before", side_json(x->before, x->before_license, x->before_source)) < 0 ||
+		    json_object_set_new(obj, "after", side_json(x->after, x->after_license, x->after_source)) < 0) {
+			error = cl_error_set("out of memory");
+			goto done;
+		}
+		error = json_array_append_new(arr, obj);
+		obj = NULL;
+		if (error < 0) {
+			error = cl_error_set("out of memory");
+			goto done;
+		}
+	}
+	*out = arr;
+	arr = NULL;
+done:
+	json_decref(obj);
+	json_decref(arr);
+	cl_buf_dispose(&purl);
+	return error;
+}
+
+/* The BOM of the added components, with the licenses the diff resolved. */
+static int diff_cyclonedx(json_t **out, const struct cl_deps_deltas *d)
+{
+	struct cl_dep_list added = CL_DEP_LIST_INIT;
+	size_t i;
+	int error = 0;
+
+	for (i = 0; i < d->count && error >= 0; i++) {
+		struct cl_dep dep;
+		if (d->items[i].kind != CL_DEP_ADDED)
+			continue;
+		dep = *d->items[i].after;
+		dep.license = d->items[i].after_license;
+		error = cl_dep_list_add(&added, &dep);
+	}
+	if (error >= 0)
+		error = render_cyclonedx(out, &added);
+	cl_dep_list_dispose(&added);
+	return error;
+}
+
+/* "A..B", "A..", "..B": A and B, HEAD where left out. */
+static int split_range(char **a, char **b, const char *range)
+{
+	const char *dots = strstr(range, "..");
+
+	if (!dots || dots[2] == '.')
+		return cl_error_setc(CL_EINVALID, "expected a range A..B, got '%s'", range);
+	*a = dots == range ? strdup("HEAD") : strndup(range, (size_t)(dots - range));
+	*b = dots[2] ? strdup(dots + 2) : strdup("HEAD");
+	if (!*a || !*b) {
+		free(*a);
+		free(*b);
+		return cl_error_set("out of memory");
+	}
+	return 0;
+}
+
+static int deps_diff(int argc, char **argv)
+{
+	static const char *const formats[] = { "text", "json", "cyclonedx" };
+	const char *range = NULL, *dir = NULL, *format = "text", *given = NULL;
+	struct cl_deps_deltas deltas = CL_DEPS_DELTAS_INIT;
+	struct cl_policy *policy = NULL;
+	struct cl_buf text = CL_BUF_INIT;
+	git_repository *repo = NULL;
+	git_tree *ta = NULL, *tb = NULL;
+	char *a = NULL, *b = NULL, *source = NULL;
+	json_t *doc = NULL;
+	size_t f, i;
+	int rc = CL_EXIT_CONFIG, error, n;
+
+	for (n = 1; n < argc; n++) {
+		if (!strcmp(argv[n], "--help") || !strcmp(argv[n], "-h")) {
+			deps_usage(stdout);
+			return CL_EXIT_OK;
+		} else if (!strcmp(argv[n], "--format") && n + 1 < argc) {
+			format = argv[++n];
+		} else if (!strncmp(argv[n], "--format=", 9)) {
+			format = argv[n] + 9;
+		} else if (!strcmp(argv[n], "--policy") && n + 1 < argc) {
+			given = argv[++n];
+		} else if (!strcmp(argv[n], "-C") && n + 1 < argc) {
+			dir = argv[++n];
+		} else if (argv[n][0] != '-' && !range) {
+			range = argv[n];
+		} else {
+			deps_usage(stderr);
+			return CL_EXIT_CONFIG;
+		}
+	}
+	for (f = 0; f < sizeof(formats) / sizeof(formats[0]); f++)
+		if (!strcmp(format, formats[f]))
+			break;
+	if (f == sizeof(formats) / sizeof(formats[0])) {
+		fprintf(stderr, "clearance: unknown format '%s' (text, json or cyclonedx)\n", format);
+		return CL_EXIT_CONFIG;
+	}
+	if (!range) {
+		deps_usage(stderr);
+		return CL_EXIT_CONFIG;
+	}
+	if (split_range(&a, &b, range) < 0) {
+		cli_error(NULL);
+		return CL_EXIT_CONFIG;
+	}
+
+	git_libgit2_init();
+	if (git_repository_open_ext(&repo, dir ? dir : ".", 0, NULL) < 0) {
+		cl_error_from_git("not in a git repository");
+		cli_error(NULL);
+		goto done;
+	}
+	if (cli_load_policy(&policy, &source, repo, given) < 0) {
+		cli_error("cannot load the policy");
+		goto done;
+	}
+	if (lookup_tree(&ta, repo, a) < 0 || lookup_tree(&tb, repo, b) < 0) {
+		cli_error("cannot find the tree");
+		goto done;
+	}
+	if (cl_deps_deltas_compute(&deltas, repo, ta, tb, cl_policy_deps(policy)) < 0) {
+		cli_error("cannot compare the dependencies");
+		goto done;
+	}
+	for (i = 0; i < deltas.problem_count; i++)
+		fprintf(stderr, "clearance: %s\n", deltas.problems[i].message);
+	if (!strcmp(format, "text"))
+		error = diff_text(&text, &deltas);
+	else if (!strcmp(format, "json"))
+		error = diff_json(&doc, &deltas);
+	else
+		error = diff_cyclonedx(&doc, &deltas);
+	if (error < 0 || write_output(&text, doc) < 0) {
+		cli_error("cannot render the diff");
+		goto done;
+	}
+	if (deltas.problem_count)
+		fprintf(stderr, "clearance: %zu file(s) could not be read; their dependencies are not compared\n",
+			deltas.problem_count);
+	rc = deltas.problem_count ? CL_EXIT_REJECT : CL_EXIT_OK;
+done:
+	json_decref(doc);
+	cl_buf_dispose(&text);
+	cl_deps_deltas_dispose(&deltas);
+	cl_policy_free(policy);
+	free(source);
+	free(a);
+	free(b);
+	git_tree_free(ta);
+	git_tree_free(tb);
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+	return rc;
+}
+
+/* Subcommands of `clearance deps`. */
 static const struct {
 	const char *name;
 	int (*run)(int argc, char **argv);
 } deps_commands[] = {
 	{ "inventory", deps_inventory },
+	{ "diff", deps_diff },
 };
 
 int cmd_deps(int argc, char **argv)
@@ -470,6 +721,6 @@ int cmd_deps(int argc, char **argv)
 	for (i = 0; i < sizeof(deps_commands) / sizeof(deps_commands[0]); i++)
 		if (!strcmp(argv[1], deps_commands[i].name))
 			return deps_commands[i].run(argc - 1, argv + 1);
-	fprintf(stderr, "clearance: unknown deps command '%s' (known: inventory)\n", argv[1]);
+	fprintf(stderr, "clearance: unknown deps command '%s' (known: inventory, diff)\n", argv[1]);
 	return CL_EXIT_CONFIG;
 }

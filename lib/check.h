@@ -25,6 +25,16 @@ struct cl_check_ctx {
 	struct cl_findings *findings;      /* where to append */
 	struct cl_oid_set *seen_blobs;     /* blobs already checked in this push (one set per
 	                                      push, shared by its refs); NULL = no sharing */
+	/*
+	 * The two trees a tree-comparing check (deps) compares: the commit the
+	 * ref moves from and the one it moves to. For a new ref, `old_tip` is
+	 * the merge base with HEAD or another enforced ref (what the branch
+	 * forked from); NULL when there is none (a first push: the empty
+	 * tree). `new_tip` is NULL when commits do not come from a ref update.
+	 * Both may name tags; peel them.
+	 */
+	const git_oid *old_tip;
+	const git_oid *new_tip;
 };
 
 struct cl_check {

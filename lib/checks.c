@@ -3,6 +3,7 @@
  * its own module (dco.c, ...) and reaches the table through an adapter here.
  */
 #include "check.h"
+#include "deps_check.h"
 #include "headers.h"
 
 static int dco_enabled(const struct cl_policy *policy)
@@ -27,9 +28,20 @@ static int headers_run(struct cl_check_ctx *ctx)
 	return cl_headers_check(ctx, cl_policy_headers(ctx->policy));
 }
 
+static int deps_enabled(const struct cl_policy *policy)
+{
+	return cl_policy_deps(policy)->enabled;
+}
+
+static int deps_run(struct cl_check_ctx *ctx)
+{
+	return cl_deps_check(ctx, cl_policy_deps(ctx->policy));
+}
+
 static const struct cl_check check_table[] = {
 	{ "dco", dco_enabled, dco_run },
 	{ "header", headers_enabled, headers_run },
+	{ "deps", deps_enabled, deps_run },
 };
 
 const struct cl_check *cl_checks(size_t *count)

@@ -57,23 +57,69 @@ static int tree_gitlink(const char **out_commit, const char *sub_path, void *pay
 	return error;
 }
 
-static int tree_parse(struct tree_walk *w, const struct cl_dep_format *format, const char *path,
-	const char *data, size_t len)
+/* Parse one blob as `format`; .gitmodules reads its gitlinks from `tree`. */
+static int blob_parse(struct cl_dep_list *out, git_tree *tree, const struct cl_dep_format *format,
+	const char *path, const char *data, size_t len)
 {
 	struct gitlink_lookup g;
 	const char *slash;
 	int error;
 
 	if (format->parse != cl_deps_gitmodules_parse)
-		return format->parse(w->out, path, data, len);
+		return format->parse(out, path, data, len);
 	/* Submodule paths in a .gitmodules are relative to its directory. */
 	memset(&g, 0, sizeof(g));
-	g.tree = w->tree;
+	g.tree = tree;
 	g.dir = path;
 	slash = strrchr(path, '/');
 	g.dir_len = slash ? (size_t)(slash + 1 - path) : 0;
-	error = cl_deps_gitmodules_parse_ext(w->out, path, data, len, tree_gitlink, &g);
+	error = cl_deps_gitmodules_parse_ext(out, path, data, len, tree_gitlink, &g);
 	cl_buf_dispose(&g.path);
+	return error;
+}
+
+/* The size check, the read and the parse of one manifest blob. */
+static int blob_read_parse(struct cl_dep_list *out, git_repository *repo, git_odb *odb,
+	git_tree *tree, const struct cl_dep_format *format, const char *path, const git_oid *id)
+{
+	git_blob *blob = NULL;
+	git_object_t type;
+	size_t size;
+	int error;
+
+	/* The header first: git_blob_lookup would inflate a huge blob whole. */
+	if (git_odb_read_header(&size, &type, odb, id) < 0) {
+		error = cl_error_from_git(path);
+		goto done;
+	}
+	if (size > CL_DEPS_TREE_MAX_BLOB) {
+		error = cl_error_setc(CL_ETOOBIG, "%s: %zu bytes, over the %zu MiB limit for a manifest; not read",
+			path, size, CL_DEPS_TREE_MAX_BLOB >> 20);
+		goto done;
+	}
+	if (git_blob_lookup(&blob, repo, id) < 0) {
+		error = cl_error_from_git(path);
+		goto done;
+	}
+	error = blob_parse(out, tree, format, path, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
+done:
+	git_blob_free(blob);
+	return error;
+}
+
+int cl_deps_from_blob(struct cl_dep_list *out, git_repository *repo, git_tree *tree,
+	const char *path, const git_oid *id)
+{
+	const struct cl_dep_format *format = cl_dep_format_for_path(path);
+	git_odb *odb = NULL;
+	int error;
+
+	if (!format)
+		return cl_error_setc(CL_ENOTFOUND, "%s: not a manifest or lock file clearance reads", path);
+	if (git_repository_odb(&odb, repo) < 0)
+		return cl_error_from_git("cannot open the object database");
+	error = blob_read_parse(out, repo, odb, tree, format, path, id);
+	git_odb_free(odb);
 	return error;
 }
 
@@ -96,34 +142,24 @@ static int tree_problem(struct tree_walk *w, const char *path, int code)
 static int tree_file(struct tree_walk *w, const char *path, const git_oid *id)
 {
 	const struct cl_dep_format *format = cl_dep_format_for_path(path);
-	git_blob *blob = NULL;
-	git_object_t type;
-	size_t size;
-	int error = 0;
+	int error;
 
 	if (!format)
 		return 0;
-	/* The header first: git_blob_lookup would inflate a huge blob whole. */
-	if (git_odb_read_header(&size, &type, w->odb, id) < 0) {
-		error = cl_error_from_git(path);
-		goto done;
-	}
-	if (size > CL_DEPS_TREE_MAX_BLOB) {
-		cl_error_setc(CL_ETOOBIG, "%s: %zu bytes, over the %zu MiB limit for a manifest; not read",
-			path, size, CL_DEPS_TREE_MAX_BLOB >> 20);
-		error = tree_problem(w, path, CL_ETOOBIG);
-		goto done;
-	}
-	if (git_blob_lookup(&blob, w->repo, id) < 0) {
-		error = cl_error_from_git(path);
-		goto done;
-	}
-	error = tree_parse(w, format, path, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
+	error = blob_read_parse(w->out, w->repo, w->odb, w->tree, format, path, id);
 	if (error == CL_EINVALID || error == CL_ETOOBIG)
 		error = tree_problem(w, path, error);
-done:
-	git_blob_free(blob);
 	return error;
+}
+
+int cl_deps_tree_skipped_dir(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(skipped_dirs) / sizeof(skipped_dirs[0]); i++)
+		if (!strcmp(name, skipped_dirs[i]))
+			return 1;
+	return 0;
 }
 
 static int tree_entry(const char *root, const git_tree_entry *entry, void *payload)
@@ -131,14 +167,9 @@ static int tree_entry(const char *root, const git_tree_entry *entry, void *paylo
 	struct tree_walk *w = payload;
 	const char *name = git_tree_entry_name(entry);
 	git_filemode_t mode = git_tree_entry_filemode(entry);
-	size_t i;
 
-	if (mode == GIT_FILEMODE_TREE) {
-		for (i = 0; i < sizeof(skipped_dirs) / sizeof(skipped_dirs[0]); i++)
-			if (!strcmp(name, skipped_dirs[i]))
-				return 1; /* positive: git_tree_walk skips the subtree */
-		return 0;
-	}
+	if (mode == GIT_FILEMODE_TREE)
+		return cl_deps_tree_skipped_dir(name); /* positive: git_tree_walk skips the subtree */
 	if (mode != GIT_FILEMODE_BLOB && mode != GIT_FILEMODE_BLOB_EXECUTABLE)
 		return 0;
 	cl_buf_clear(&w->path);

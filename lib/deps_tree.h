@@ -58,4 +58,21 @@ typedef int (*cl_deps_problem_cb)(const char *path, int code, const char *messag
 int cl_deps_from_tree(struct cl_dep_list *out, git_repository *repo, git_tree *tree,
 	cl_deps_problem_cb cb, void *payload);
 
+/*
+ * Parse the one manifest or lock file at `path` of `tree`, blob `id` (the
+ * entry's own id, passed so that the caller's diff need not look it up
+ * again), appending its dependencies to `out` as cl_deps_from_tree does.
+ * @return 0; CL_ENOTFOUND when no parser reads `path`; CL_EINVALID /
+ *         CL_ETOOBIG with "PATH...: problem" as in cl_deps_problem_cb;
+ *         CL_ERROR when the repository cannot be read or out of memory.
+ */
+int cl_deps_from_blob(struct cl_dep_list *out, git_repository *repo, git_tree *tree,
+	const char *path, const git_oid *id);
+
+/*
+ * 1 when a directory of this base name holds vendored copies, never the
+ * project's manifests (node_modules, vendor, .git), else 0.
+ */
+int cl_deps_tree_skipped_dir(const char *name);
+
 #endif

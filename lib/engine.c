@@ -58,7 +58,7 @@ static int collect_enforced_tips(struct cl_oid_list *out, git_repository *repo,
 
 static int run_checks(struct cl_findings *findings, struct cl_oid_set *seen_blobs,
 	git_repository *repo, const struct cl_policy *policy, const char *ref,
-	const struct cl_commit *commits, size_t n)
+	const struct cl_commit *commits, size_t n, const git_oid *old_tip, const git_oid *new_tip)
 {
 	const struct cl_check *checks;
 	size_t i, count;
@@ -66,7 +66,8 @@ static int run_checks(struct cl_findings *findings, struct cl_oid_set *seen_blob
 
 	checks = cl_checks(&count);
 	for (i = 0; i < count; i++) {
-		struct cl_check_ctx ctx = { repo, policy, ref, commits, n, findings, seen_blobs };
+		struct cl_check_ctx ctx = { repo, policy, ref, commits, n, findings, seen_blobs,
+			old_tip, new_tip };
 		if (!checks[i].enabled(policy))
 			continue;
 		if ((error = checks[i].run(&ctx)) < 0)
@@ -124,6 +125,49 @@ static int check_ref_rules(struct cl_findings *findings, const struct cl_policy 
 	return 0;
 }
 
+/* Peel `id` (a commit or a tag) to its commit, into *out; 0, or <0 when it is not one. */
+static int peel_commit(git_oid *out, git_repository *repo, const git_oid *id)
+{
+	git_object *obj = NULL, *peeled = NULL;
+	int error = 0;
+
+	if (git_object_lookup(&obj, repo, id, GIT_OBJECT_ANY) < 0 ||
+	    git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) < 0) {
+		git_error_clear();
+		error = CL_ENOTFOUND;
+	} else {
+		git_oid_cpy(out, git_object_id(peeled));
+	}
+	git_object_free(peeled);
+	git_object_free(obj);
+	return error;
+}
+
+/*
+ * What a new ref forked from: the merge base of its tip with HEAD, else
+ * with the first existing tip that shares history with it. CL_ENOTFOUND
+ * when there is none (the first push to a repository, an orphan branch).
+ */
+static int fork_point(git_oid *out, git_repository *repo, const git_oid *tip,
+	const git_oid *existing, size_t count)
+{
+	git_oid head, t, e;
+	size_t i;
+
+	if (peel_commit(&t, repo, tip) < 0)
+		return CL_ENOTFOUND;
+	if (git_reference_name_to_id(&head, repo, "HEAD") == 0 && peel_commit(&e, repo, &head) == 0 &&
+	    git_merge_base(out, repo, &t, &e) == 0)
+		return 0;
+	git_error_clear();
+	for (i = 0; i < count; i++) {
+		if (peel_commit(&e, repo, &existing[i]) == 0 && git_merge_base(out, repo, &t, &e) == 0)
+			return 0;
+		git_error_clear();
+	}
+	return CL_ENOTFOUND;
+}
+
 int cl_engine_check_push(struct cl_findings *findings, struct cl_engine_stats *stats,
 	git_repository *repo, const struct cl_policy *policy, const struct cl_push *push)
 {
@@ -159,9 +203,18 @@ int cl_engine_check_push(struct cl_findings *findings, struct cl_engine_stats *s
 		if ((error = cl_range_commits(&batch, repo, &u->new_id, hide.ids, hide.count)) < 0)
 			goto done;
 		stats->commits_checked += batch->count;
-		if ((error = run_checks(findings, &seen_blobs, repo, policy, u->refname,
-				batch->commits, batch->count)) < 0)
-			goto done;
+		{
+			git_oid base;
+			const git_oid *old_tip = NULL;
+
+			if (u->kind != CL_UPDATE_CREATE)
+				old_tip = &u->old_id;
+			else if (fork_point(&base, repo, &u->new_id, hide.ids, hide.count) == 0)
+				old_tip = &base;
+			if ((error = run_checks(findings, &seen_blobs, repo, policy, u->refname,
+					batch->commits, batch->count, old_tip, &u->new_id)) < 0)
+				goto done;
+		}
 		cl_commit_batch_free(batch);
 		batch = NULL;
 		/* Later updates in this push need not check these commits again. */
@@ -187,7 +240,9 @@ int cl_engine_check_range(struct cl_findings *findings, struct cl_engine_stats *
 		return error;
 	stats->refs_checked = 1;
 	stats->commits_checked = batch->count;
-	error = run_checks(findings, NULL, repo, policy, label, batch->commits, batch->count);
+	/* `clearance check A..B`: the tree of A is what B is compared with. */
+	error = run_checks(findings, NULL, repo, policy, label, batch->commits, batch->count,
+		hide_count ? &hide[0] : NULL, tip);
 	cl_commit_batch_free(batch);
 	return error;
 }

@@ -10,7 +10,7 @@ struct cl_findings {
 	size_t count, alloc;
 };
 
-static const char *severity_names[] = { "error", "warning", "notice" };
+static const char *severity_names[] = { "error", "warning", "notice", "review" };
 
 int cl_findings_new(struct cl_findings **out)
 {

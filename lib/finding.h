@@ -13,7 +13,13 @@
 enum cl_severity {
 	CL_SEVERITY_ERROR = 0,   /* rejects the push / fails the status */
 	CL_SEVERITY_WARNING,     /* shown, does not reject */
-	CL_SEVERITY_NOTICE       /* informational, for follow-up (review) */
+	CL_SEVERITY_NOTICE,      /* informational */
+	/*
+	 * Accepted, but a person must look at it (the OSPO reviews a new
+	 * dependency, a relicensing): never rejects; the bot opens an issue
+	 * per finding key. Last so that stored numbers of the others hold.
+	 */
+	CL_SEVERITY_REVIEW
 };
 
 /*
@@ -50,7 +56,7 @@ const struct cl_finding *cl_findings_get(const struct cl_findings *list, size_t 
 /* How many findings have exactly this severity. */
 size_t cl_findings_count_severity(const struct cl_findings *list, enum cl_severity sev);
 
-/* "error", "warning", "notice"; and the inverse (CL_EINVALID when unknown). */
+/* "error", "warning", "notice", "review"; and the inverse (CL_EINVALID when unknown). */
 const char *cl_severity_name(enum cl_severity sev);
 int cl_severity_parse(enum cl_severity *out, const char *name);
 

@@ -22,6 +22,7 @@
  */
 #include "policy.h"
 #include "buf.h"
+#include "deps_license.h"
 #include "error.h"
 
 #include <errno.h>
@@ -56,6 +57,8 @@
 /* Enum fields are stored through an int pointer (see FIELD_ENUM). */
 _Static_assert(sizeof(enum cl_dco_match) == sizeof(int), "enum cl_dco_match must be int-sized");
 _Static_assert(sizeof(enum cl_copyright_rule) == sizeof(int), "enum cl_copyright_rule must be int-sized");
+_Static_assert(sizeof(enum cl_deps_action) == sizeof(int), "enum cl_deps_action must be int-sized");
+_Static_assert(sizeof(enum cl_deps_provider) == sizeof(int), "enum cl_deps_provider must be int-sized");
 
 /* ---- the policy object and its defaults ------------------------------- */
 
@@ -68,7 +71,7 @@ struct cl_policy {
 	struct cl_dco_options dco;
 	struct cl_policy_section cla;
 	struct cl_header_options headers;
-	struct cl_policy_section deps;
+	struct cl_deps_options deps;
 	struct cl_policy_section approvals;
 };
 
@@ -121,6 +124,7 @@ void cl_policy_free(struct cl_policy *policy)
 	strings_free(policy->identity.env, policy->identity.env_count);
 	cl_dco_options_dispose(&policy->dco);
 	cl_header_options_dispose(&policy->headers);
+	cl_deps_options_dispose(&policy->deps);
 	free(policy);
 }
 
@@ -128,6 +132,7 @@ void cl_policy_free(struct cl_policy *policy)
 static int policy_new(struct cl_policy **out, const char *source)
 {
 	static const struct cl_dco_options dco_init = CL_DCO_OPTIONS_INIT;
+	static const struct cl_deps_options deps_init = CL_DEPS_OPTIONS_INIT;
 	struct cl_policy *p;
 	size_t i;
 	int error = 0;
@@ -136,6 +141,7 @@ static int policy_new(struct cl_policy **out, const char *source)
 	CL_CHECK_ALLOC(p);
 	p->version = CL_POLICY_VERSION;
 	p->dco = dco_init;
+	p->deps = deps_init;
 	p->overrides.enabled = 1;
 	p->source = strdup(source);
 	CL_CHECK_ALLOC(p->source);
@@ -175,8 +181,11 @@ enum field_kind {
 	FIELD_SIZE,         /* size_t: a number of bytes from min to max */
 	FIELD_PATTERN,      /* struct cl_pattern *: one glob, compiled with pattern_flags */
 	FIELD_REGEX,        /* struct cl_pattern *, found anywhere in a line; its text at text_off */
-	FIELD_RULES         /* a list of mappings: an array of elem_size-byte structs at off
+	FIELD_RULES,        /* a list of mappings: an array of elem_size-byte structs at off
 	                       (each zeroed, then read with sub), its length at count_off */
+	FIELD_PAIRS         /* a list of one-entry mappings `- KEY: VALUE` (or one mapping),
+	                       both strings: struct cl_deps_known at off, its length at
+	                       count_off; `check` judges each key, `value_check` each value */
 };
 
 struct enum_value {
@@ -205,6 +214,7 @@ struct field {
 	size_t text_off;                  /* FIELD_REGEX: char *, the expression as written */
 	size_t elem_size;                 /* FIELD_RULES */
 	void (*elem_dispose)(void *elem); /* FIELD_RULES */
+	string_check_fn value_check;      /* FIELD_PAIRS */
 };
 
 /* Where each field of one mapping was given (for duplicates and finish). */
@@ -227,6 +237,10 @@ static int check_login(struct loader *ld, const yaml_mark_t *mark, const char *w
 static int check_env_name(struct loader *ld, const yaml_mark_t *mark, const char *what, const char *value);
 static int check_option_name(struct loader *ld, const yaml_mark_t *mark, const char *what, const char *value);
 static int check_license_id(struct loader *ld, const yaml_mark_t *mark, const char *what, const char *value);
+static int check_dep_ref(struct loader *ld, const yaml_mark_t *mark, const char *what, const char *value);
+static int check_dep_license(struct loader *ld, const yaml_mark_t *mark, const char *what, const char *value);
+static int check_dep_scope(struct loader *ld, const yaml_mark_t *mark, const char *what, const char *value);
+static int check_url(struct loader *ld, const yaml_mark_t *mark, const char *what, const char *value);
 static int finish_remediation(struct loader *ld, const struct mapping *m, char *base, const struct seen *seen);
 static int finish_path_rule(struct loader *ld, const struct mapping *m, char *base, const struct seen *seen);
 static void path_rule_dispose(void *elem);
@@ -340,6 +354,77 @@ static const struct field headers_fields[] = {
 };
 static const struct mapping headers_mapping = MAPPING(headers_fields, NULL, NULL);
 
+#define DEP_LICENSE_HINT "list SPDX license ids one per entry, such as [MIT, Apache-2.0], or globs " \
+	"over ids such as GPL-*; 're:' starts a PCRE2 regular expression; a dependency passes " \
+	"when one OR branch of its expression has only allowed, non-denied licenses"
+
+static const struct field deps_licenses_fields[] = {
+	{ .key = "allow", .kind = FIELD_PATTERNS, .pattern_flags = CL_PATTERN_CASELESS,
+	  .check = check_license_id, .hint = DEP_LICENSE_HINT,
+	  .off = offsetof(struct cl_deps_options, allow) },
+	{ .key = "deny", .kind = FIELD_PATTERNS, .pattern_flags = CL_PATTERN_CASELESS,
+	  .check = check_license_id, .hint = DEP_LICENSE_HINT,
+	  .off = offsetof(struct cl_deps_options, deny) },
+};
+static const struct mapping deps_licenses_mapping = MAPPING(deps_licenses_fields, NULL, NULL);
+
+static const struct field deps_packages_fields[] = {
+	{ .key = "deny", .kind = FIELD_STRINGS, .check = check_dep_ref,
+	  .off = offsetof(struct cl_deps_options, deny_packages),
+	  .count_off = offsetof(struct cl_deps_options, deny_package_count) },
+};
+static const struct mapping deps_packages_mapping = MAPPING(deps_packages_fields, NULL, NULL);
+
+static const struct enum_value provider_values[] = {
+	{ "depsdev", CL_DEPS_PROVIDER_DEPSDEV }, { "clearlydefined", CL_DEPS_PROVIDER_CLEARLYDEFINED },
+	{ NULL, 0 }
+};
+
+static const struct field deps_online_fields[] = {
+	{ .key = "enabled", .kind = FIELD_BOOL, .off = offsetof(struct cl_deps_online_config, enabled) },
+	{ .key = "provider", .kind = FIELD_ENUM, .values = provider_values,
+	  .off = offsetof(struct cl_deps_online_config, provider) },
+	{ .key = "base_url", .kind = FIELD_STRING, .check = check_url,
+	  .off = offsetof(struct cl_deps_online_config, base_url) },
+	{ .key = "cache", .kind = FIELD_STRING, .off = offsetof(struct cl_deps_online_config, cache) },
+};
+static const struct mapping deps_online_mapping = MAPPING(deps_online_fields, NULL, NULL);
+
+static const struct enum_value on_new_values[] = {
+	{ "allow", CL_DEPS_ALLOW }, { "notice", CL_DEPS_NOTICE }, { "review", CL_DEPS_REVIEW },
+	{ "reject", CL_DEPS_REJECT }, { NULL, 0 }
+};
+/* An unknown license is never silently fine: "allow" is not offered. */
+static const struct enum_value on_unknown_values[] = {
+	{ "notice", CL_DEPS_NOTICE }, { "review", CL_DEPS_REVIEW }, { "reject", CL_DEPS_REJECT },
+	{ NULL, 0 }
+};
+/* A relicensing always needs a person: at least a review. */
+static const struct enum_value on_change_values[] = {
+	{ "review", CL_DEPS_REVIEW }, { "reject", CL_DEPS_REJECT }, { NULL, 0 }
+};
+
+static const struct field deps_fields[] = {
+	{ .key = "enabled", .kind = FIELD_BOOL, .off = offsetof(struct cl_deps_options, enabled) },
+	{ .key = "licenses", .kind = FIELD_MAPPING, .sub = &deps_licenses_mapping, .off = 0 },
+	{ .key = "packages", .kind = FIELD_MAPPING, .sub = &deps_packages_mapping, .off = 0 },
+	{ .key = "known", .kind = FIELD_PAIRS, .check = check_dep_ref, .value_check = check_dep_license,
+	  .off = offsetof(struct cl_deps_options, known),
+	  .count_off = offsetof(struct cl_deps_options, known_count) },
+	{ .key = "on_new", .kind = FIELD_ENUM, .values = on_new_values,
+	  .off = offsetof(struct cl_deps_options, on_new) },
+	{ .key = "on_unknown_license", .kind = FIELD_ENUM, .values = on_unknown_values,
+	  .off = offsetof(struct cl_deps_options, on_unknown_license) },
+	{ .key = "on_license_change", .kind = FIELD_ENUM, .values = on_change_values,
+	  .off = offsetof(struct cl_deps_options, on_license_change) },
+	{ .key = "ignore_scopes", .kind = FIELD_STRINGS, .check = check_dep_scope,
+	  .off = offsetof(struct cl_deps_options, ignore_scopes),
+	  .count_off = offsetof(struct cl_deps_options, ignore_scope_count) },
+	{ .key = "online", .kind = FIELD_MAPPING, .sub = &deps_online_mapping,
+	  .off = offsetof(struct cl_deps_options, online) },
+};
+static const struct mapping deps_mapping = MAPPING(deps_fields, NULL, NULL);
+
 static const struct field later_fields[] = {
 	{ .key = "enabled", .kind = FIELD_UNAVAILABLE, .off = offsetof(struct cl_policy_section, enabled) },
 };
@@ -357,7 +442,7 @@ static const struct field top_fields[] = {
 	{ .key = "cla", .kind = FIELD_MAPPING, .sub = &later_mapping, .off = offsetof(struct cl_policy, cla) },
 	{ .key = "headers", .kind = FIELD_MAPPING, .sub = &headers_mapping,
 	  .off = offsetof(struct cl_policy, headers) },
-	{ .key = "deps", .kind = FIELD_MAPPING, .sub = &later_mapping, .off = offsetof(struct cl_policy, deps) },
+	{ .key = "deps", .kind = FIELD_MAPPING, .sub = &deps_mapping, .off = offsetof(struct cl_policy, deps) },
 	{ .key = "approvals", .kind = FIELD_MAPPING, .sub = &later_mapping,
 	  .off = offsetof(struct cl_policy, approvals) },
 };
@@ -842,6 +927,68 @@ static int check_license_id(struct loader *ld, const yaml_mark_t *mark, const ch
 	return 0;
 }
 
+/* "npm:left-pad@1.3.0": a package as packages.deny and known name it (deps_options.h). */
+static int check_dep_ref(struct loader *ld, const yaml_mark_t *mark, const char *what, const char *value)
+{
+	struct cl_deps_ref ref;
+	char why[160], q[64];
+
+	if (cl_deps_ref_parse(&ref, value) == 0)
+		return 0;
+	snprintf(why, sizeof(why), "%s", cl_error_last());
+	return loader_error(ld, mark,
+		"write ECOSYSTEM:NAME or ECOSYSTEM:NAME@VERSION, such as npm:event-stream@3.3.6 or "
+		"pypi:requests; ecosystems are npm, pypi, golang, cargo, maven, gem, composer, nuget, "
+		"vcpkg, conan, gitsubmodule, githubactions, docker",
+		"invalid package '%s' in '%s': %s", quote(q, sizeof(q), value, strlen(value)), what, why);
+}
+
+/* A whole SPDX expression, as deps.known pins one per package. */
+static int check_dep_license(struct loader *ld, const yaml_mark_t *mark, const char *what, const char *value)
+{
+	struct cl_spdx_expr *expr = NULL;
+	char why[160], q[64];
+	int error = cl_deps_license_parse(&expr, value);
+
+	cl_spdx_expr_free(expr);
+	if (error == 0)
+		return 0;
+	if (error != CL_EINVALID && error != CL_ETOOBIG)
+		return error;
+	snprintf(why, sizeof(why), "%s", cl_error_last());
+	return loader_error(ld, mark,
+		"write the package's SPDX license expression, such as MIT or (MIT OR Apache-2.0)",
+		"invalid license expression '%s' for '%s': %s", quote(q, sizeof(q), value, strlen(value)),
+		what, why);
+}
+
+static int check_dep_scope(struct loader *ld, const yaml_mark_t *mark, const char *what, const char *value)
+{
+	enum cl_dep_scope scope;
+	char q[64];
+
+	if (cl_dep_scope_parse(&scope, value) == 0)
+		return 0;
+	cl_error_clear();
+	return loader_error(ld, mark, "scopes are runtime, dev, test, build, optional and peer",
+		"invalid scope '%s' in '%s'", quote(q, sizeof(q), value, strlen(value)), what);
+}
+
+static int check_url(struct loader *ld, const yaml_mark_t *mark, const char *what, const char *value)
+{
+	const char *p;
+	char q[64];
+
+	if (strncmp(value, "https://", 8) && strncmp(value, "http://", 7))
+		return loader_error(ld, mark, "write an http:// or https:// URL, such as https://api.deps.dev",
+			"invalid URL '%s' for '%s'", quote(q, sizeof(q), value, strlen(value)), what);
+	for (p = value; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == 0x7f)
+			return loader_error(ld, mark, "a URL has no blanks; percent-encode them",
+				"invalid URL '%s' for '%s'", quote(q, sizeof(q), value, strlen(value)), what);
+	return 0;
+}
+
 static int parse_version(struct loader *ld, const char *key, int *out)
 {
 	const yaml_event_t *ev = &ld->event;
@@ -1216,6 +1363,99 @@ done:
 	return error;
 }
 
+/*
+ * `- KEY: VALUE` entries (a list of one-entry mappings, as deps.known is
+ * written), or one mapping of them; both strings. A later entry for the
+ * same key is an error: two pins for one package cannot both hold.
+ */
+static int parse_pairs(struct loader *ld, const struct field *f, char *base)
+{
+	struct cl_deps_known **target = (struct cl_deps_known **)(base + f->off), *items = NULL, *grown;
+	size_t *target_count = (size_t *)(base + f->count_off), count = 0, alloc = 0, i;
+	const char *hint = "write one '- ECOSYSTEM:NAME@VERSION: SPDX-EXPRESSION' entry per line, "
+		"such as - npm:left-pad@1.3.0: MIT; [] is the empty list";
+	int in_list = ld->event.type == YAML_SEQUENCE_START_EVENT, depth_open = 0;
+	char name[POLICY_KEY_MAX + 24], path[128];
+	int error = 0;
+
+	if (!in_list && ld->event.type != YAML_MAPPING_START_EVENT)
+		return type_error(ld, "a list of 'package: license' entries", f->key, hint);
+	for (;;) {
+		const char *s;
+		yaml_mark_t key_mark;
+
+		if ((error = loader_next(ld)) < 0)
+			goto done;
+		if (in_list && !depth_open) {
+			if (ld->event.type == YAML_SEQUENCE_END_EVENT)
+				break;
+			snprintf(name, sizeof(name), "%s[%zu]", f->key, count);
+			if (ld->event.type != YAML_MAPPING_START_EVENT) {
+				error = type_error(ld, "a 'package: license' entry", name, hint);
+				goto done;
+			}
+			depth_open = 1;
+			continue;
+		}
+		if (ld->event.type == YAML_MAPPING_END_EVENT) {
+			if (!in_list)
+				break;
+			depth_open = 0;
+			continue;
+		}
+		if (count == POLICY_MAX_ITEMS) {
+			error = too_many(ld, f->key, 0);
+			goto done;
+		}
+		key_mark = ld->event.start_mark;
+		if ((error = get_string(&s, ld, f->key, "a package", f->check, 1)) < 0)
+			goto done;
+		for (i = 0; i < count; i++)
+			if (!strcmp(items[i].package, s)) {
+				char q[64];
+				error = loader_error(ld, &key_mark, "keep one entry per package and version",
+					"duplicate entry '%s' in '%s'", quote(q, sizeof(q), s, strlen(s)),
+					key_path(path, sizeof(path), ld, f->key));
+				goto done;
+			}
+		if (count == alloc) {
+			alloc = alloc ? 2 * alloc : 4;
+			grown = realloc(items, alloc * sizeof(*items));
+			CL_CHECK_ALLOC(grown);
+			items = grown;
+		}
+		memset(&items[count], 0, sizeof(items[count]));
+		items[count].package = strdup(s);
+		count++;
+		CL_CHECK_ALLOC(items[count - 1].package);
+		if ((error = loader_next(ld)) < 0)
+			goto done;
+		if ((error = get_string(&s, ld, f->key, "an SPDX license expression", NULL, 0)) < 0)
+			goto done;
+		if ((error = f->value_check(ld, &ld->event.start_mark,
+				key_path(path, sizeof(path), ld, f->key), s)) < 0)
+			goto done;
+		items[count - 1].license = strdup(s);
+		CL_CHECK_ALLOC(items[count - 1].license);
+	}
+	for (i = 0; i < *target_count; i++) {
+		free((*target)[i].package);
+		free((*target)[i].license);
+	}
+	free(*target);
+	*target = items;
+	*target_count = count;
+	items = NULL;
+	count = 0;
+done:
+	for (i = 0; i < count; i++) {
+		free(items[i].package);
+		free(items[i].license);
+	}
+	free(items);
+	return error;
+}
+
 static int parse_field(struct loader *ld, const struct field *f, char *base)
 {
 	char path[128];
@@ -1261,6 +1501,8 @@ static int parse_field(struct loader *ld, const struct field *f, char *base)
 		return parse_size(ld, f, base);
 	case FIELD_RULES:
 		return parse_rules(ld, f, base);
+	case FIELD_PAIRS:
+		return parse_pairs(ld, f, base);
 	case FIELD_ENUM:
 		return parse_enum(ld, f->key, f->values, (int *)(base + f->off));
 	case FIELD_MAPPING:
@@ -1662,7 +1904,7 @@ const struct cl_header_options *cl_policy_headers(const struct cl_policy *policy
 	return &policy->headers;
 }
 
-const struct cl_policy_section *cl_policy_deps(const struct cl_policy *policy)
+const struct cl_deps_options *cl_policy_deps(const struct cl_policy *policy)
 {
 	return &policy->deps;
 }
@@ -1862,6 +2104,58 @@ static int put_headers(struct cl_buf *out, const struct cl_header_options *h)
 	return 0;
 }
 
+/* A string key that may be absent: "none" cannot be written, so a comment keeps it visible. */
+static int put_optional(struct cl_buf *out, const char *indent, const char *key, const char *value)
+{
+	int error;
+
+	if (!value)
+		return cl_buf_printf(out, "%s# %s: none\n", indent, key);
+	if ((error = cl_buf_printf(out, "%s%s: ", indent, key)) < 0 ||
+	    (error = put_quoted(out, value)) < 0)
+		return error;
+	return cl_buf_putc(out, '\n');
+}
+
+static int put_deps(struct cl_buf *out, const struct cl_deps_options *d)
+{
+	size_t i;
+	int error;
+
+	if ((error = cl_buf_printf(out, "deps:\n  enabled: %s\n  licenses:\n", bool_text(d->enabled))) < 0 ||
+	    (error = put_patterns(out, "    ", "allow", &d->allow)) < 0 ||
+	    (error = put_patterns(out, "    ", "deny", &d->deny)) < 0 ||
+	    (error = cl_buf_puts(out, "  packages:\n")) < 0 ||
+	    (error = put_strings(out, "    ", "deny", (const char *const *)d->deny_packages,
+			d->deny_package_count)) < 0)
+		return error;
+	if (d->known_count == 0)
+		error = cl_buf_puts(out, "  known: []\n");
+	else
+		error = cl_buf_puts(out, "  known:\n");
+	for (i = 0; error >= 0 && i < d->known_count; i++) {
+		if ((error = cl_buf_puts(out, "    - ")) < 0 ||
+		    (error = put_quoted(out, d->known[i].package)) < 0 ||
+		    (error = cl_buf_puts(out, ": ")) < 0 ||
+		    (error = put_quoted(out, d->known[i].license)) < 0)
+			return error;
+		error = cl_buf_putc(out, '\n');
+	}
+	if (error < 0 ||
+	    (error = cl_buf_printf(out, "  on_new: %s\n  on_unknown_license: %s\n  on_license_change: %s\n",
+			enum_text(on_new_values, (int)d->on_new),
+			enum_text(on_unknown_values, (int)d->on_unknown_license),
+			enum_text(on_change_values, (int)d->on_license_change))) < 0 ||
+	    (error = put_strings(out, "  ", "ignore_scopes", (const char *const *)d->ignore_scopes,
+			d->ignore_scope_count)) < 0 ||
+	    (error = cl_buf_printf(out, "  online:\n    enabled: %s\n    provider: %s\n",
+			bool_text(d->online.enabled), enum_text(provider_values, (int)d->online.provider))) < 0 ||
+	    (error = put_optional(out, "    ", "base_url", d->online.base_url)) < 0 ||
+	    (error = put_optional(out, "    ", "cache", d->online.cache)) < 0)
+		return error;
+	return 0;
+}
+
 static int put_later(struct cl_buf *out, const char *name, const struct cl_policy_section *section)
 {
 	return cl_buf_printf(out, "%s:\n  enabled: %s\n", name, bool_text(section->enabled));
@@ -1902,7 +2196,7 @@ int cl_policy_write_yaml(struct cl_buf *out, const struct cl_policy *p)
 	/* In the schema's order: cla, headers, deps, approvals. */
 	if ((error = put_later(out, "cla", &p->cla)) < 0 ||
 	    (error = put_headers(out, &p->headers)) < 0 ||
-	    (error = put_later(out, "deps", &p->deps)) < 0 ||
+	    (error = put_deps(out, &p->deps)) < 0 ||
 	    (error = put_later(out, "approvals", &p->approvals)) < 0)
 		return error;
 	return 0;

@@ -14,7 +14,8 @@
  *   identity:   environment variables that name the pusher, in order
  *   dco:        the sign-off check (dco.h)
  *   headers:    the license-header check (headers.h)
- *   cla, deps, approvals: checks of later versions, only `enabled: false`
+ *   deps:       the dependency check (deps_options.h, deps_check.h)
+ *   cla, approvals: checks of later versions, only `enabled: false`
  */
 #ifndef CL_POLICY_H
 #define CL_POLICY_H
@@ -22,6 +23,7 @@
 #include <stddef.h>
 
 #include "dco.h"
+#include "deps_options.h"
 #include "headers.h"
 #include "pattern.h"
 
@@ -91,7 +93,7 @@ const struct cl_policy_identity *cl_policy_identity(const struct cl_policy *poli
 const struct cl_dco_options *cl_policy_dco(const struct cl_policy *policy);
 const struct cl_policy_section *cl_policy_cla(const struct cl_policy *policy);
 const struct cl_header_options *cl_policy_headers(const struct cl_policy *policy);
-const struct cl_policy_section *cl_policy_deps(const struct cl_policy *policy);
+const struct cl_deps_options *cl_policy_deps(const struct cl_policy *policy);
 const struct cl_policy_section *cl_policy_approvals(const struct cl_policy *policy);
 
 /* Where the policy came from (path or name given at load). */

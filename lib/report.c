@@ -148,6 +148,8 @@ static json_t *summary_json(const struct cl_findings *findings, size_t commits,
 		cl_findings_count_severity(findings, CL_SEVERITY_WARNING)));
 	rc |= json_object_set_new(s, "notices", json_integer((json_int_t)
 		cl_findings_count_severity(findings, CL_SEVERITY_NOTICE)));
+	rc |= json_object_set_new(s, "reviews", json_integer((json_int_t)
+		cl_findings_count_severity(findings, CL_SEVERITY_REVIEW)));
 	rc |= json_object_set_new(s, "commits", json_integer((json_int_t)commits));
 	if (opts->commits_checked)
 		rc |= json_object_set_new(s, "checked", json_integer((json_int_t)opts->commits_checked));
@@ -433,6 +435,8 @@ static int text_prepare(json_t *doc)
 		plural(summary_count(doc, "warnings"), "warning", "warnings"));
 	rc |= json_object_set_new(text, "notices",
 		plural(summary_count(doc, "notices"), "notice", "notices"));
+	rc |= json_object_set_new(text, "reviews",
+		plural(summary_count(doc, "reviews"), "review", "reviews"));
 	rc |= json_object_set_new(text, "checked",
 		plural(summary_count(doc, "checked"), "commit", "commits"));
 	if (total > shown)

@@ -36,6 +36,7 @@ struct cl_report_options {
  *
  *   {"verdict": "rejected",
  *    "summary": {"problems": N, "errors": N, "warnings": N, "notices": N,
+ *                "reviews": N,        -- accepted, but a person must look (review)
  *                "commits": N,        -- distinct commits with findings
  *                "checked": N},       -- only when opts->commits_checked > 0
  *    "policy": "...",                 -- only when opts->policy is set
