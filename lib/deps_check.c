@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "check.h"
 #include "deps_license.h"
+#include "deps_online.h"
 #include "deps_tree.h"
 #include "error.h"
 
@@ -15,21 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/*
- * The online source is another module, written in parallel; until its
- * header exists the check is built without it and deps.online.enabled
- * makes every lookup "not available" (the license is then unknown, which
- * the policy judges: never a silent pass).
- */
-#if defined(__has_include)
-#if __has_include("deps_online.h")
-#include "deps_online.h"
-#define DEPS_HAVE_ONLINE 1
-#endif
-#endif
-#ifndef DEPS_HAVE_ONLINE
-#define DEPS_HAVE_ONLINE 0
-#endif
 
 /* ---- 1. which directories changed -------------------------------------- */
 
@@ -290,9 +276,7 @@ done:
 struct resolver {
 	git_repository *repo;
 	const struct cl_deps_options *opts;   /* may be NULL */
-#if DEPS_HAVE_ONLINE
 	struct cl_deps_online *online;
-#endif
 	int online_failed;                    /* a lookup failed: no more for this push */
 	char online_error[256];               /* why the online source is not used */
 };
@@ -342,7 +326,6 @@ static int resolve(char **out, const char **source, char **note, struct resolver
 	}
 	if (!rs->opts || !rs->opts->online.enabled)
 		return 0;
-#if DEPS_HAVE_ONLINE
 	if (rs->online && !rs->online_failed) {
 		error = cl_deps_online_license(out, rs->online, dep);
 		if (error == 0) {
@@ -365,7 +348,6 @@ static int resolve(char **out, const char **source, char **note, struct resolver
 		cl_error_clear();
 		return error;
 	}
-#endif
 	return set_note(note, "the online lookup is not available: %s", rs->online_error);
 }
 
@@ -378,7 +360,6 @@ static int resolver_init(struct resolver *rs, git_repository *repo, const struct
 		"this clearance was built without the online source");
 	if (!opts || !opts->online.enabled)
 		return 0;
-#if DEPS_HAVE_ONLINE
 	{
 		struct cl_deps_online_options o = CL_DEPS_ONLINE_OPTIONS_INIT;
 		o.enabled = 1;
@@ -392,18 +373,13 @@ static int resolver_init(struct resolver *rs, git_repository *repo, const struct
 			rs->online = NULL;
 		}
 	}
-#endif
 	return 0;
 }
 
 static void resolver_dispose(struct resolver *rs)
 {
-#if DEPS_HAVE_ONLINE
 	cl_deps_online_free(rs->online);
 	rs->online = NULL;
-#else
-	(void)rs;
-#endif
 }
 
 /* ---- 4. deltas --------------------------------------------------------- */

@@ -4,6 +4,7 @@
 #include "deps_composer.h"
 #include "buf.h"
 #include "error.h"
+#include "json_arena.h"
 
 #include <ctype.h>
 #include <jansson.h>
@@ -254,11 +255,13 @@ int cl_deps_composer_lock_parse(struct cl_dep_list *out, const char *path, const
 		const char *key;
 		enum cl_dep_scope scope;
 	} lists[] = { { "packages", CL_DEP_RUNTIME }, { "packages-dev", CL_DEP_DEV } };
+	struct cl_json_arena arena = CL_JSON_ARENA_INIT;
 	struct cl_dep_list tmp = CL_DEP_LIST_INIT;
 	json_t *root = NULL, *required = NULL, *arr[2];
 	size_t i;
 	int error;
 
+	cl_json_arena_begin(&arena);
 	if ((error = composer_load(&root, path, data, len)) < 0)
 		goto done;
 	required = json_object();
@@ -285,6 +288,7 @@ done:
 	cl_dep_list_dispose(&tmp);
 	json_decref(required);
 	json_decref(root);
+	cl_json_arena_end(&arena);
 	return error;
 }
 

@@ -9,6 +9,7 @@
 #include "deps_npm.h"
 #include "deps_npm_priv.h"
 #include "error.h"
+#include "json_arena.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -203,7 +204,15 @@ const char *cl_deps_npm__str(const json_t *obj, const char *key)
  */
 struct yaml_frame {
 	json_t *node;     /* object or array */
-	char *key;        /* pending key of a mapping, NULL when expecting one */
+	/*
+	 * The pending key of a mapping, when has_key. The buffer stays with
+	 * the nesting level and is reused by every key met there: a lock file
+	 * has a hundred thousand keys, and a malloc and free for each showed
+	 * in profiles.
+	 */
+	char *key;
+	size_t key_cap;
+	int has_key;
 };
 
 static int yaml_fail(const char *path, const yaml_mark_t *m, const char *problem)
@@ -215,6 +224,7 @@ static int yaml_fail(const char *path, const yaml_mark_t *m, const char *problem
 /* Attach `v` (reference stolen) to the top frame, or make it the root. */
 static int yaml_attach(json_t **root, struct yaml_frame *top, json_t *v, const char *path, const yaml_mark_t *m)
 {
+	size_t size;
 	int rc;
 
 	if (!top) {
@@ -226,20 +236,25 @@ static int yaml_attach(json_t **root, struct yaml_frame *top, json_t *v, const c
 			return cl_error_set("out of memory");
 		return 0;
 	}
-	if (!top->key) {
+	if (!top->has_key) {
 		json_decref(v);
 		return yaml_fail(path, m, "mapping key is not a scalar");
 	}
-	if (json_object_get(top->node, top->key)) {
-		json_decref(v);
-		return yaml_fail(path, m, "duplicate mapping key");
-	}
-	rc = json_object_set_new(top->node, top->key, v);
-	free(top->key);
-	top->key = NULL;
+	/*
+	 * One hash lookup per key, not two: a duplicate replaces the first
+	 * value and leaves the size as it was, and the whole tree is dropped
+	 * on the error anyway. _nocheck: libyaml's reader has already refused
+	 * input that is not UTF-8 (and keys with NUL bytes are refused by our
+	 * caller), which is all Jansson's check would test.
+	 */
+	size = json_object_size(top->node);
+	rc = json_object_set_new_nocheck(top->node, top->key, v);
+	top->has_key = 0;
 	if (rc < 0)
 		return cl_deps_npm__fail("%s:%lu:%lu: invalid mapping key", path,
 				(unsigned long)m->line + 1, (unsigned long)m->column + 1);
+	if (json_object_size(top->node) == size)
+		return yaml_fail(path, m, "duplicate mapping key");
 	return 0;
 }
 
@@ -263,7 +278,7 @@ int cl_deps_npm__yaml_load(json_t **out, const char *path, const char *data, siz
 	yaml_parser_t parser;
 	yaml_event_t ev;
 	struct yaml_frame *stack = NULL;
-	size_t depth = 0, docs = 0, skipping = 0;   /* skipping: open collections of a dropped value */
+	size_t depth = 0, docs = 0, skipping = 0, i;   /* skipping: open collections of a dropped value */
 	json_t *root = NULL;
 	int error = 0, has_event = 0, done_stream = 0;
 
@@ -281,7 +296,7 @@ int cl_deps_npm__yaml_load(json_t **out, const char *path, const char *data, siz
 			goto done;
 		}
 		has_event = 1;
-		if (skipping || (top && top->key && depth >= opts->skip_depth && yaml_skipped(top->key, opts->skip) &&
+		if (skipping || (top && top->has_key && depth >= opts->skip_depth && yaml_skipped(top->key, opts->skip) &&
 		    ev.type != YAML_ALIAS_EVENT)) {
 			/* a dropped value: track its nesting (still bounded) and forget the key */
 			if (ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT) {
@@ -292,10 +307,8 @@ int cl_deps_npm__yaml_load(json_t **out, const char *path, const char *data, siz
 			} else if (ev.type == YAML_SEQUENCE_END_EVENT || ev.type == YAML_MAPPING_END_EVENT) {
 				skipping--;
 			}
-			if (!skipping) {
-				free(top->key);
-				top->key = NULL;
-			}
+			if (!skipping)
+				top->has_key = 0;
 			yaml_event_delete(&ev);
 			has_event = 0;
 			continue;
@@ -329,9 +342,17 @@ int cl_deps_npm__yaml_load(json_t **out, const char *path, const char *data, siz
 				error = yaml_fail(path, &ev.start_mark, "NUL byte in a scalar");
 				goto done;
 			}
-			if (top && json_is_object(top->node) && !top->key) {
-				top->key = strdup(text);
-				CL_CHECK_ALLOC(top->key);
+			if (top && json_is_object(top->node) && !top->has_key) {
+				if (tlen >= top->key_cap) {
+					size_t cap = tlen < 64 ? 64 : tlen + 1;
+					char *p = realloc(top->key, cap);
+					CL_CHECK_ALLOC(p);
+					top->key = p;
+					top->key_cap = cap;
+				}
+				memcpy(top->key, text, tlen);
+				top->key[tlen] = '\0';
+				top->has_key = 1;
 				if (opts->lines && depth == opts->line_depth && !json_object_get(opts->lines, text) &&
 				    json_object_set_new(opts->lines, text, json_integer((json_int_t)ev.start_mark.line + 1)) < 0) {
 					error = cl_error_set("out of memory");
@@ -339,11 +360,9 @@ int cl_deps_npm__yaml_load(json_t **out, const char *path, const char *data, siz
 				}
 				break;
 			}
-			v = json_stringn(text, tlen);
-			if (!v) {
-				error = yaml_fail(path, &ev.start_mark, "scalar is not valid UTF-8");
-				goto done;
-			}
+			/* libyaml's reader has already refused what is not UTF-8 */
+			v = json_stringn_nocheck(text, tlen);
+			CL_CHECK_ALLOC(v);
 			if ((error = yaml_attach(&root, top, v, path, &ev.start_mark)) < 0)
 				goto done;
 			break;
@@ -370,7 +389,7 @@ int cl_deps_npm__yaml_load(json_t **out, const char *path, const char *data, siz
 				goto done;
 			}
 			stack[depth].node = v;
-			stack[depth].key = NULL;
+			stack[depth].has_key = 0;
 			depth++;
 			break;
 		}
@@ -380,8 +399,7 @@ int cl_deps_npm__yaml_load(json_t **out, const char *path, const char *data, siz
 				CL_BUG("YAML end event without a start");
 			depth--;
 			json_decref(stack[depth].node);
-			free(stack[depth].key);
-			stack[depth].key = NULL;
+			stack[depth].has_key = 0;
 			break;
 		case YAML_NO_EVENT:
 		default:
@@ -403,8 +421,9 @@ done:
 	while (depth > 0) {
 		depth--;
 		json_decref(stack[depth].node);
-		free(stack[depth].key);
 	}
+	for (i = 0; stack && i <= max_depth; i++)
+		free(stack[i].key);
 	free(stack);
 	json_decref(root);
 	yaml_parser_delete(&parser);
@@ -674,12 +693,14 @@ static int lock_v1_deps(struct cl_npm_ctx *ctx, const json_t *deps, unsigned int
 
 int cl_deps_npm_parse_lock(struct cl_dep_list *out, const char *path, const char *data, size_t len)
 {
+	struct cl_json_arena arena = CL_JSON_ARENA_INIT;
 	struct cl_npm_ctx ctx;
 	json_t *root = NULL;
 	const json_t *packages, *deps, *ver;
 	int error;
 
 	cl_deps_npm__init(&ctx, path, 0);
+	cl_json_arena_begin(&arena);
 	if ((error = npm_json_load(&root, path, data, len)) < 0)
 		goto done;
 	ver = json_object_get(root, "lockfileVersion");
@@ -710,6 +731,7 @@ int cl_deps_npm_parse_lock(struct cl_dep_list *out, const char *path, const char
 	error = cl_deps_npm__commit(out, &ctx);
 done:
 	json_decref(root);
+	cl_json_arena_end(&arena);
 	cl_deps_npm__dispose(&ctx);
 	return error;
 }

@@ -36,6 +36,7 @@
 
 #include "deps_maven.h"
 #include "error.h"
+#include "json_arena.h"
 
 /* ---- MSBuild XML ---- */
 
@@ -277,6 +278,7 @@ static enum cl_dep_relation lock_relation(const char *type, int *skip)
 
 int cl_deps_nuget_parse_lock(struct cl_dep_list *out, const char *path, const char *data, size_t len)
 {
+	struct cl_json_arena arena = CL_JSON_ARENA_INIT;
 	struct cl_dep_list tmp = CL_DEP_LIST_INIT;
 	struct lock_entry *v = NULL;
 	size_t nv = 0, av = 0, i, w;
@@ -289,6 +291,7 @@ int cl_deps_nuget_parse_lock(struct cl_dep_list *out, const char *path, const ch
 		error = cl_error_setc(CL_ETOOBIG, "%s: file is larger than %zu bytes", path, CL_DEPS_NUGET_LOCK_MAX);
 		goto done;
 	}
+	cl_json_arena_begin(&arena);
 	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
 		error = cl_error_setc(CL_EINVALID, "%s:%d:%d: %s", path, jerr.line > 0 ? jerr.line : 1,
@@ -370,6 +373,7 @@ int cl_deps_nuget_parse_lock(struct cl_dep_list *out, const char *path, const ch
 done:
 	free(v);
 	json_decref(root);
+	cl_json_arena_end(&arena);
 	cl_dep_list_dispose(&tmp);
 	return error;
 }

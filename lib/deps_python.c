@@ -13,6 +13,7 @@
 
 #include "buf.h"
 #include "error.h"
+#include "json_arena.h"
 #include "json_text.h"
 #include "toml.h"
 
@@ -841,11 +842,13 @@ static int py_pipfile_section(struct cl_dep_list *tmp, const char *path, json_t 
 
 int cl_deps_pipfile_lock_parse(struct cl_dep_list *out, const char *path, const char *data, size_t len)
 {
+	struct cl_json_arena arena = CL_JSON_ARENA_INIT;
 	struct cl_dep_list tmp = CL_DEP_LIST_INIT;
 	json_error_t jerr;
 	json_t *root = NULL;
 	int error;
 
+	cl_json_arena_begin(&arena);
 	if (len > PY_MAX_SIZE) {
 		error = py_too_big(path, len);
 		goto done;
@@ -870,6 +873,7 @@ int cl_deps_pipfile_lock_parse(struct cl_dep_list *out, const char *path, const 
 	error = py_splice(out, &tmp);
 done:
 	json_decref(root);
+	cl_json_arena_end(&arena);
 	cl_dep_list_dispose(&tmp);
 	return error;
 }

@@ -10,6 +10,7 @@
 #include "deps_npm.h"
 #include "deps_npm_priv.h"
 #include "error.h"
+#include "json_arena.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -320,21 +321,30 @@ static int berry_split_key(json_t *set, const char *key)
 	return 0;
 }
 
-/* entry fields that say nothing about identity or the graph */
+/*
+ * entry fields that say nothing about identity or the graph (only a
+ * workspace's "dependencies" says what is direct; peers are the
+ * installer's to provide)
+ */
 static const char *const berry_skip[] = {
-	"checksum", "bin", "conditions", "peerDependenciesMeta", "languageName", "linkType", NULL
+	"checksum", "bin", "conditions", "peerDependencies", "peerDependenciesMeta", "dependenciesMeta",
+	"languageName", "linkType", NULL
 };
 
 static int yarn_berry(struct cl_npm_ctx *ctx, const char *data, size_t len)
 {
+	struct cl_json_arena arena = CL_JSON_ARENA_INIT;
 	json_t *root = NULL, *direct = NULL, *lines = NULL, *entry;
 	struct cl_npm_yaml_opts yopts = { YARN_MAX_DEPTH, berry_skip, 2, NULL, 1 };
 	const char *key;
 	int error;
 
+	cl_json_arena_begin(&arena);
 	lines = json_object();
-	if (!lines)
-		return cl_error_set("out of memory");
+	if (!lines) {
+		error = cl_error_set("out of memory");
+		goto done;
+	}
 	yopts.lines = lines;
 	if ((error = cl_deps_npm__yaml_load(&root, ctx->path, data, len, &yopts)) < 0)
 		goto done;
@@ -453,6 +463,7 @@ done:
 	json_decref(direct);
 	json_decref(lines);
 	json_decref(root);
+	cl_json_arena_end(&arena);
 	return error;
 }
 

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "deps_composer.h"
+#include "json_arena.h"
 #include "deps_h14_fixtures.h"
 
 static void test_fixtures(void **state)
@@ -142,5 +143,8 @@ int main(void)
 		cmocka_unit_test(test_big_lock),
 		cmocka_unit_test(test_conformance),
 	};
+
+	/* as the program does: the Jansson parsers run in their arenas (json_arena.h) */
+	cl_json_arena_install();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -35,6 +35,7 @@
 #include "buf.h"
 #include "deps.h"
 #include "deps_npm.h"
+#include "json_arena.h"
 #include "error.h"
 
 #define FIXTURES "tests/deps/npm"
@@ -550,5 +551,8 @@ int main(void)
 		cmocka_unit_test(test_big),
 		cmocka_unit_test(test_conformance),
 	};
+
+	/* as the program does: the Jansson parsers run in their arenas (json_arena.h) */
+	cl_json_arena_install();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,6 +5,7 @@
  */
 #include "deps_h13_fixtures.h"
 #include "deps_nuget.h"
+#include "json_arena.h"
 
 static void test_fixtures(void **state)
 {
@@ -200,5 +201,8 @@ int main(void)
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_conformance),
 	};
+
+	/* as the program does: the Jansson parsers run in their arenas (json_arena.h) */
+	cl_json_arena_install();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

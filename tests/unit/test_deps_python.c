@@ -13,6 +13,7 @@
  */
 #include "deps_h12_fixtures.h"
 #include "deps_python.h"
+#include "json_arena.h"
 
 static void test_fixtures(void **state)
 {
@@ -323,5 +324,8 @@ int main(void)
 		cmocka_unit_test(test_big),
 		cmocka_unit_test(test_conformance),
 	};
+
+	/* as the program does: the Jansson parsers run in their arenas (json_arena.h) */
+	cl_json_arena_install();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
