@@ -455,13 +455,9 @@ static int cla_print_audit(int64_t at, const char *actor, const char *action, in
 
 /* ---- import ------------------------------------------------------------- */
 
-/* Prefix the last error with where it happened (copied first: the message
- * being written must not read from itself). */
 static int cla_where(int code, const char *where)
 {
-	char last[512];
-	snprintf(last, sizeof(last), "%s", cl_error_last());
-	return cl_error_setc(code, "%s: %s", where, last);
+	return cl_error_setc(code, "%s: %s", where, cl_error_last());
 }
 
 struct cla_import {

@@ -3,12 +3,14 @@
  * its own module (dco.c, ...) and reaches the table through an adapter here.
  */
 #include "check.h"
+#include "cla_run.h"
 #include "deps_check.h"
 #include "headers.h"
 
+/* With `cla.with_dco: either`, the CLA row judges sign-offs too. */
 static int dco_enabled(const struct cl_policy *policy)
 {
-	return cl_policy_dco(policy)->enabled;
+	return cl_policy_dco(policy)->enabled && !cl_cla_takes_dco(policy);
 }
 
 static int dco_run(struct cl_check_ctx *ctx)
@@ -38,8 +40,14 @@ static int deps_run(struct cl_check_ctx *ctx)
 	return cl_deps_check(ctx, cl_policy_deps(ctx->policy));
 }
 
+static int cla_enabled(const struct cl_policy *policy)
+{
+	return cl_policy_cla(policy)->enabled;
+}
+
 static const struct cl_check check_table[] = {
 	{ "dco", dco_enabled, dco_run },
+	{ "cla", cla_enabled, cl_cla_run },
 	{ "header", headers_enabled, headers_run },
 	{ "deps", deps_enabled, deps_run },
 };

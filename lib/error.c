@@ -12,9 +12,17 @@
  */
 static _Thread_local char error_msg[1024];
 
+/*
+ * Formatted aside first: callers wrap the previous message
+ * (cl_error_set("x: %s", cl_error_last())), and vsnprintf into the buffer
+ * it reads from is undefined (it came out as "x: x: ...ated").
+ */
 static void error_vset(const char *fmt, va_list ap)
 {
-	vsnprintf(error_msg, sizeof(error_msg), fmt, ap);
+	char msg[sizeof(error_msg)];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	memcpy(error_msg, msg, sizeof(msg));
 }
 
 int cl_error_set(const char *fmt, ...)

@@ -69,7 +69,7 @@ struct cl_policy {
 	struct cl_policy_overrides overrides;
 	struct cl_policy_identity identity;
 	struct cl_dco_options dco;
-	struct cl_policy_section cla;
+	struct cl_cla_options cla;
 	struct cl_header_options headers;
 	struct cl_deps_options deps;
 	struct cl_policy_section approvals;
@@ -125,6 +125,7 @@ void cl_policy_free(struct cl_policy *policy)
 	cl_dco_options_dispose(&policy->dco);
 	cl_header_options_dispose(&policy->headers);
 	cl_deps_options_dispose(&policy->deps);
+	cl_cla_options_dispose(&policy->cla);
 	free(policy);
 }
 
@@ -243,6 +244,7 @@ static int check_dep_scope(struct loader *ld, const yaml_mark_t *mark, const cha
 static int check_url(struct loader *ld, const yaml_mark_t *mark, const char *what, const char *value);
 static int finish_remediation(struct loader *ld, const struct mapping *m, char *base, const struct seen *seen);
 static int finish_path_rule(struct loader *ld, const struct mapping *m, char *base, const struct seen *seen);
+static int finish_cla(struct loader *ld, const struct mapping *m, char *base, const struct seen *seen);
 static void path_rule_dispose(void *elem);
 
 #define MAPPING(fields, note, finish) { fields, ARRAY_SIZE(fields), note, finish }
@@ -425,6 +427,31 @@ static const struct field deps_fields[] = {
 };
 static const struct mapping deps_mapping = MAPPING(deps_fields, NULL, NULL);
 
+static const struct enum_value with_dco_values[] = {
+	{ "both", CL_CLA_WITH_DCO_BOTH }, { "either", CL_CLA_WITH_DCO_EITHER }, { NULL, 0 }
+};
+
+static const struct field cla_fields[] = {
+	{ .key = "enabled", .kind = FIELD_BOOL, .off = offsetof(struct cl_cla_options, enabled) },
+	{ .key = "store", .kind = FIELD_STRING, .off = offsetof(struct cl_cla_options, store) },
+	{ .key = "agreement", .kind = FIELD_STRING, .off = offsetof(struct cl_cla_options, individual) },
+	{ .key = "version", .kind = FIELD_STRING,
+	  .off = offsetof(struct cl_cla_options, individual_version) },
+	{ .key = "corporate_agreement", .kind = FIELD_STRING,
+	  .off = offsetof(struct cl_cla_options, corporate) },
+	{ .key = "corporate_version", .kind = FIELD_STRING,
+	  .off = offsetof(struct cl_cla_options, corporate_version) },
+	{ .key = "sign_url", .kind = FIELD_STRING, .off = offsetof(struct cl_cla_options, sign_url) },
+	{ .key = "sign_sentence", .kind = FIELD_STRING,
+	  .off = offsetof(struct cl_cla_options, sign_sentence) },
+	{ .key = "co_authors", .kind = FIELD_BOOL, .off = offsetof(struct cl_cla_options, co_authors) },
+	{ .key = "exempt_authors", .kind = FIELD_PATTERNS, .pattern_flags = CL_PATTERN_CASELESS,
+	  .off = offsetof(struct cl_cla_options, exempt) },
+	{ .key = "with_dco", .kind = FIELD_ENUM, .values = with_dco_values,
+	  .off = offsetof(struct cl_cla_options, with_dco) },
+};
+static const struct mapping cla_mapping = MAPPING(cla_fields, NULL, finish_cla);
+
 static const struct field later_fields[] = {
 	{ .key = "enabled", .kind = FIELD_UNAVAILABLE, .off = offsetof(struct cl_policy_section, enabled) },
 };
@@ -439,7 +466,7 @@ static const struct field top_fields[] = {
 	{ .key = "identity", .kind = FIELD_MAPPING, .sub = &identity_mapping,
 	  .off = offsetof(struct cl_policy, identity) },
 	{ .key = "dco", .kind = FIELD_MAPPING, .sub = &dco_mapping, .off = offsetof(struct cl_policy, dco) },
-	{ .key = "cla", .kind = FIELD_MAPPING, .sub = &later_mapping, .off = offsetof(struct cl_policy, cla) },
+	{ .key = "cla", .kind = FIELD_MAPPING, .sub = &cla_mapping, .off = offsetof(struct cl_policy, cla) },
 	{ .key = "headers", .kind = FIELD_MAPPING, .sub = &headers_mapping,
 	  .off = offsetof(struct cl_policy, headers) },
 	{ .key = "deps", .kind = FIELD_MAPPING, .sub = &deps_mapping, .off = offsetof(struct cl_policy, deps) },
@@ -1699,6 +1726,30 @@ static int finish_remediation(struct loader *ld, const struct mapping *m, char *
 	return 0;
 }
 
+/* An agreement needs its version (signatures are per version), and an
+ * enabled check needs at least one agreement to check against. */
+static int finish_cla(struct loader *ld, const struct mapping *m, char *base, const struct seen *seen)
+{
+	const struct cl_cla_options *cla = (const struct cl_cla_options *)base;
+	char path[128], needs[128];
+
+	if (cla->individual && !cla->individual_version)
+		return loader_error(ld, &seen->key[field_index(m, "agreement")],
+			"write the version of the agreement text people must have signed, "
+			"such as version: \"2.0\"", "'%s' needs '%s'",
+			key_path(path, sizeof(path), ld, "agreement"), key_path(needs, sizeof(needs), ld, "version"));
+	if (cla->corporate && !cla->corporate_version)
+		return loader_error(ld, &seen->key[field_index(m, "corporate_agreement")],
+			"write the version of the corporate agreement, such as corporate_version: \"1.0\"",
+			"'%s' needs '%s'", key_path(path, sizeof(path), ld, "corporate_agreement"),
+			key_path(needs, sizeof(needs), ld, "corporate_version"));
+	if (cla->enabled && !cla->individual && !cla->corporate)
+		return loader_error(ld, &seen->start,
+			"name the agreement: agreement: ID and version: V (and/or corporate_agreement)",
+			"'%s' is enabled without an agreement", key_path(path, sizeof(path), ld, "enabled"));
+	return 0;
+}
+
 static void path_rule_dispose(void *elem)
 {
 	cl_header_path_rule_dispose(elem);
@@ -1894,7 +1945,7 @@ const struct cl_dco_options *cl_policy_dco(const struct cl_policy *policy)
 	return &policy->dco;
 }
 
-const struct cl_policy_section *cl_policy_cla(const struct cl_policy *policy)
+const struct cl_cla_options *cl_policy_cla(const struct cl_policy *policy)
 {
 	return &policy->cla;
 }
@@ -2156,6 +2207,24 @@ static int put_deps(struct cl_buf *out, const struct cl_deps_options *d)
 	return 0;
 }
 
+static int put_cla(struct cl_buf *out, const struct cl_cla_options *c)
+{
+	int error;
+
+	if ((error = cl_buf_printf(out, "cla:\n  enabled: %s\n", bool_text(c->enabled))) < 0 ||
+	    (error = put_optional(out, "  ", "store", c->store)) < 0 ||
+	    (error = put_optional(out, "  ", "agreement", c->individual)) < 0 ||
+	    (error = put_optional(out, "  ", "version", c->individual_version)) < 0 ||
+	    (error = put_optional(out, "  ", "corporate_agreement", c->corporate)) < 0 ||
+	    (error = put_optional(out, "  ", "corporate_version", c->corporate_version)) < 0 ||
+	    (error = put_optional(out, "  ", "sign_url", c->sign_url)) < 0 ||
+	    (error = put_optional(out, "  ", "sign_sentence", c->sign_sentence)) < 0 ||
+	    (error = cl_buf_printf(out, "  co_authors: %s\n", bool_text(c->co_authors))) < 0 ||
+	    (error = put_patterns(out, "  ", "exempt_authors", &c->exempt)) < 0)
+		return error;
+	return cl_buf_printf(out, "  with_dco: %s\n", enum_text(with_dco_values, (int)c->with_dco));
+}
+
 static int put_later(struct cl_buf *out, const char *name, const struct cl_policy_section *section)
 {
 	return cl_buf_printf(out, "%s:\n  enabled: %s\n", name, bool_text(section->enabled));
@@ -2194,7 +2263,7 @@ int cl_policy_write_yaml(struct cl_buf *out, const struct cl_policy *p)
 			bool_text(dco->lenient))) < 0)
 		return error;
 	/* In the schema's order: cla, headers, deps, approvals. */
-	if ((error = put_later(out, "cla", &p->cla)) < 0 ||
+	if ((error = put_cla(out, &p->cla)) < 0 ||
 	    (error = put_headers(out, &p->headers)) < 0 ||
 	    (error = put_deps(out, &p->deps)) < 0 ||
 	    (error = put_later(out, "approvals", &p->approvals)) < 0)

@@ -15,13 +15,15 @@
  *   dco:        the sign-off check (dco.h)
  *   headers:    the license-header check (headers.h)
  *   deps:       the dependency check (deps_options.h, deps_check.h)
- *   cla, approvals: checks of later versions, only `enabled: false`
+ *   cla:        the CLA check (cla.h), signatures in the store (cla_store.h)
+ *   approvals:  a check of a later version, only `enabled: false`
  */
 #ifndef CL_POLICY_H
 #define CL_POLICY_H
 
 #include <stddef.h>
 
+#include "cla.h"
 #include "dco.h"
 #include "deps_options.h"
 #include "headers.h"
@@ -91,7 +93,7 @@ const struct cl_policy_refs *cl_policy_refs(const struct cl_policy *policy);
 const struct cl_policy_overrides *cl_policy_overrides(const struct cl_policy *policy);
 const struct cl_policy_identity *cl_policy_identity(const struct cl_policy *policy);
 const struct cl_dco_options *cl_policy_dco(const struct cl_policy *policy);
-const struct cl_policy_section *cl_policy_cla(const struct cl_policy *policy);
+const struct cl_cla_options *cl_policy_cla(const struct cl_policy *policy);
 const struct cl_header_options *cl_policy_headers(const struct cl_policy *policy);
 const struct cl_deps_options *cl_policy_deps(const struct cl_policy *policy);
 const struct cl_policy_section *cl_policy_approvals(const struct cl_policy *policy);
