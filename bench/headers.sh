@@ -9,7 +9,9 @@
 #   - git grep -l SPDX-License-Identifier (the floor: reading heads only)
 #   - the pre-receive hook on a push that adds all N files
 # and prints the table with ratios and the number of files on which the two
-# verdicts differ (target 0), listing any difference.
+# verdicts differ (target 0), listing any difference. Every tool runs once
+# untimed, then the three tree tools take turns (BENCH_ROUNDS rounds, default
+# 3) and each figure is a median, in wall and in CPU time.
 # usage: bench/headers.sh [BUILD_DIR] [N]
 set -euo pipefail
 build=${1:-build}
@@ -27,15 +29,25 @@ git config --global init.defaultBranch main
 
 now() { date +%s.%N; }
 calc() { awk "BEGIN { printf \"%.6f\", $* }"; }
-best_of() {   # best_of RUNS command...: the fastest wall time, in seconds
-	local runs=$1 best="" t0 t1 d
+# time_once command...: one run's wall time and CPU time (user + system, its
+# children included), in seconds, as "WALL CPU". On a shared machine the CPU
+# time moves less with other people's load than the wall time does.
+time_once() {
+	python3 -c '
+import resource, subprocess, sys, time
+before = resource.getrusage(resource.RUSAGE_CHILDREN)
+t0 = time.perf_counter()
+subprocess.run(sys.argv[1:], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+wall = time.perf_counter() - t0
+after = resource.getrusage(resource.RUSAGE_CHILDREN)
+cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+print("%.6f %.6f" % (wall, cpu))' "$@"
+}
+median() {   # median FIELD "WALL CPU"...: the median of field 1 (wall) or 2 (CPU)
+	local f=$1
 	shift
-	for ((r = 0; r < runs; r++)); do
-		t0=$(now); "$@" >/dev/null 2>&1 || true; t1=$(now)
-		d=$(calc "$t1 - $t0")
-		if [ -z "$best" ] || awk "BEGIN { exit !($d < $best) }"; then best=$d; fi
-	done
-	echo "$best"
+	printf '%s\n' "$@" | awk -v f="$f" '{ print $f }' | sort -g |
+		awk '{ v[NR] = $1 } END { printf "%.6f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 git init -q "$tmp/tree"
@@ -92,9 +104,24 @@ git -C "$tmp/tree" gc -q
 files=$(git -C "$tmp/tree" ls-files | wc -l)
 
 cd "$tmp/tree"
-t_clear=$(best_of 3 "$clearance" check --tree)
-t_reuse=$(best_of 1 reuse lint)
-t_grep=$(best_of 3 git grep -l SPDX-License-Identifier)
+# One untimed run of each first (page cache, pack index, Python's imports),
+# then rounds that interleave the three tools, so that a burst of load from
+# elsewhere on a shared machine falls on all of them rather than on one.
+# Each figure is the median of its runs, not the best: one lucky run says
+# little. reuse takes seconds a run, so it runs once a round, the others 3 times.
+rounds=${BENCH_ROUNDS:-3}
+c_times=() r_times=() g_times=()
+time_once "$clearance" check --tree >/dev/null
+time_once reuse lint >/dev/null
+time_once git grep -l SPDX-License-Identifier >/dev/null
+for ((round = 0; round < rounds; round++)); do
+	for k in 1 2 3; do c_times+=("$(time_once "$clearance" check --tree)"); done
+	r_times+=("$(time_once reuse lint)")
+	for k in 1 2 3; do g_times+=("$(time_once git grep -l SPDX-License-Identifier)"); done
+done
+t_clear=$(median 1 "${c_times[@]}") c_clear=$(median 2 "${c_times[@]}")
+t_reuse=$(median 1 "${r_times[@]}") c_reuse=$(median 2 "${r_times[@]}")
+t_grep=$(median 1 "${g_times[@]}") c_grep=$(median 2 "${g_times[@]}")
 
 # Verdicts: the files each tool finds non-compliant.
 "$clearance" check --tree --format json > "$tmp/clearance.json" || true
@@ -147,20 +174,30 @@ tip=$(git -C "$tmp/tree" rev-parse HEAD)
 # repository gets the hooks and loses its ref, so every file is new again.
 "$clearance" install-hooks "$tmp/plain.git" --policy "$tmp/policy.yml" >/dev/null
 git -C "$tmp/plain.git" update-ref -d refs/heads/main
-t_hook=$(best_of 3 sh -c "cd '$tmp/plain.git' && echo '0000000000000000000000000000000000000000 $tip refs/heads/main' | GIT_DIR=. ./hooks/pre-receive")
+hook=(sh -c "cd '$tmp/plain.git' && echo '0000000000000000000000000000000000000000 $tip refs/heads/main' | GIT_DIR=. ./hooks/pre-receive")
+time_once "${hook[@]}" >/dev/null
+h_times=()
+for k in 1 2 3 4 5; do h_times+=("$(time_once "${hook[@]}")"); done
+t_hook=$(median 1 "${h_times[@]}") c_hook=$(median 2 "${h_times[@]}")
 
-printf '\nclearance license-header benchmark: %d files (%d tracked) in 20 languages\n\n' "$n" "$files"
-printf '| %-46s | %10s | %-24s |\n' "measure" "value" "target"
-printf '|%s|%s|%s|\n' "------------------------------------------------" "------------" "--------------------------"
-printf '| %-46s | %8.3f s | %-24s |\n' "clearance check --tree" "$t_clear" ""
-printf '| %-46s | %8.3f s | %-24s |\n' "reuse lint (reuse 1.1)" "$t_reuse" ""
-printf '| %-46s | %8.3f s | %-24s |\n' "git grep -l SPDX-License-Identifier (floor)" "$t_grep" ""
-printf '| %-46s | %9.1fx | %-24s |\n' "reuse lint / clearance" "$(calc "$t_reuse / $t_clear")" ">= 20x"
-printf '| %-46s | %9.1fx | %-24s |\n' "clearance / git grep" "$(calc "$t_clear / $t_grep")" "<= 3x"
-printf '| %-46s | %10d | %-24s |\n' "files non-compliant: clearance" "$bad_c" ""
-printf '| %-46s | %10d | %-24s |\n' "files non-compliant: reuse" "$bad_r" ""
-printf '| %-46s | %10d | %-24s |\n' "files where the verdicts differ" "$differ" "0"
-printf '| %-46s | %8.3f s | %-24s |\n' "pre-receive hook, push adding all files" "$t_hook" ""
-printf '| %-46s | %8.3f s | %-24s |\n' "git push with the hook (rejected: headers)" "$t_push" ""
-printf '| %-46s | %8.3f s | %-24s |\n' "git push, no hook" "$t_plain" ""
+printf '\nclearance license-header benchmark: %d files (%d tracked) in 20 languages\n' "$n" "$files"
+printf 'times: medians of %d runs (clearance, git grep), %d (reuse), 5 (hook), after one warm-up run each;\n' \
+	"$((3 * rounds))" "$rounds"
+printf 'CPU = user + system time of the process and its children (git grep uses threads)\n\n'
+row() { printf '| %-44s | %10s | %10s | %-8s |\n' "$@"; }
+secs() { printf '%.3f s' "$1"; }
+ratio() { printf '%.1fx' "$(calc "$1 / $2")"; }
+row "measure" "wall" "CPU" "target"
+printf '|%s|%s|%s|%s|\n' "----------------------------------------------" "------------" "------------" "----------"
+row "clearance check --tree" "$(secs "$t_clear")" "$(secs "$c_clear")" ""
+row "reuse lint (reuse 1.1)" "$(secs "$t_reuse")" "$(secs "$c_reuse")" ""
+row "git grep -l SPDX-License-Identifier (floor)" "$(secs "$t_grep")" "$(secs "$c_grep")" ""
+row "reuse lint / clearance" "$(ratio "$t_reuse" "$t_clear")" "$(ratio "$c_reuse" "$c_clear")" ">= 20x"
+row "clearance / git grep" "$(ratio "$t_clear" "$t_grep")" "$(ratio "$c_clear" "$c_grep")" "<= 3x"
+row "files non-compliant: clearance" "$bad_c" "" ""
+row "files non-compliant: reuse" "$bad_r" "" ""
+row "files where the verdicts differ" "$differ" "" "0"
+row "pre-receive hook, push adding all files" "$(secs "$t_hook")" "$(secs "$c_hook")" ""
+row "git push with the hook (rejected: headers)" "$(secs "$t_push")" "" ""
+row "git push, no hook" "$(secs "$t_plain")" "" ""
 tail -n +2 "$tmp/diff.txt"

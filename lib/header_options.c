@@ -3,9 +3,11 @@
  * defaults, their lifetime, and how `skip` and `paths` apply to one path.
  *
  * Layer rule: pattern.h only. policy.c fills the options from YAML;
- * headers.c asks cl_header_options_resolve about each path it checks.
+ * headers.c asks about each path it checks, through an index of the skip
+ * globs (pattern.h) built once per run.
  */
 #include "headers.h"
+#include "headers_priv.h"
 #include "error.h"
 
 #include <stdlib.h>
@@ -100,6 +102,12 @@ void cl_header_options_dispose(struct cl_header_options *opts)
 int cl_header_options_resolve(struct cl_header_effective *out,
 	const struct cl_header_options *opts, const char *path)
 {
+	return cl_header_options__resolve(out, opts, NULL, path);
+}
+
+int cl_header_options__resolve(struct cl_header_effective *out,
+	const struct cl_header_options *opts, const struct cl_pattern_index *skip, const char *path)
+{
 	const struct cl_header_path_rule *rule = NULL;
 	size_t i = opts->path_count;
 	int rc;
@@ -115,7 +123,8 @@ int cl_header_options_resolve(struct cl_header_effective *out,
 	}
 	if (rule && rule->skip) {
 		rc = 1;
-	} else if ((rc = cl_pattern_list_match(&opts->skip, path)) < 0) {
+	} else if ((rc = skip ? cl_pattern_index_match(skip, path) :
+				cl_pattern_list_match(&opts->skip, path)) < 0) {
 		return rc;
 	}
 	out->skip = rc;

@@ -95,6 +95,29 @@ static size_t hs_find(const char *d, size_t from, size_t to, const char *s)
 	return NONE_POS;
 }
 
+/*
+ * First position >= from where "spdx-licen" starts in any case (the stem
+ * of every spelling of the tag that the scan reports), or NONE_POS. It
+ * goes from '-' to '-', which code has far fewer of than letters.
+ */
+static size_t hs_find_tag_stem(const char *d, size_t from, size_t to)
+{
+	size_t p = from + 4;
+
+	while (p + 5 < to) {
+		const char *hit = memchr(d + p, '-', to - 5 - p);
+		if (!hit)
+			return NONE_POS;
+		p = (size_t)(hit - d);
+		if (hs_fold((unsigned char)d[p - 4]) == 's' && hs_fold((unsigned char)d[p - 3]) == 'p' &&
+		    hs_fold((unsigned char)d[p - 2]) == 'd' && hs_fold((unsigned char)d[p - 1]) == 'x' &&
+		    hs_at(d, to, p + 1, "licen", 1))
+			return p - 4;
+		p++;
+	}
+	return NONE_POS;
+}
+
 static size_t hs_skip_blanks(const char *d, size_t p, size_t end)
 {
 	while (p < end && (d[p] == ' ' || d[p] == '\t'))
@@ -685,7 +708,7 @@ static void hs_dispose(struct hs_scan *s)
 static int hs_run(struct hs_scan *s)
 {
 	const char *d = s->d, *lf;
-	size_t n = s->n, p = 0;
+	size_t n = s->n, p = 0, next_check = 0;
 	int lenient = !s->style || (s->style->flags & CL_COMMENT_NONE);
 	int error;
 
@@ -708,6 +731,20 @@ static int hs_run(struct hs_scan *s)
 	s->line_no = 1;
 	while (p < n) {
 		size_t le;
+		/*
+		 * With a tag and a notice in hand, only another tag can change what
+		 * the scan says (a conflict, a misspelling, one outside comments),
+		 * and every spelling of it holds "spdx-licen". Most files carry
+		 * their header at the top and nothing like it below: where the rest
+		 * of the window holds no such stem, the lexing of it is skipped.
+		 * Fix (collect) wants every position, so it reads on.
+		 */
+		if (!s->collect && s->info.found && s->info.copyright && p >= next_check) {
+			size_t stem = hs_find_tag_stem(d, p, n);
+			if (stem == NONE_POS)
+				break;
+			next_check = stem + 1;
+		}
 		lf = memchr(d + p, '\n', n - p);
 		le = lf ? (size_t)(lf - d) : n;
 		s->line_start = p;

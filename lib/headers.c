@@ -5,10 +5,12 @@
  *   1. which files: paths changed by the new commits, content at the tip
  *      (or every commit's version with per_commit)
  *   2. reading a blob's head: only window_bytes, streamed when the object
- *      database can, each (path, blob) once per push
+ *      database can, each (path, blob) once per push; the tip's directories
+ *      read once each (sidecars, the tip's version of a pushed path)
  *   3. judging one file: per-path rules, the scan, REUSE sidecars, REUSE.toml
  *      and .reuse/dep5 (through reuse.h), the expression against the SPDX
- *      list and the policy, LICENSES/ texts
+ *      list and the policy, LICENSES/ texts; an expression that drew no
+ *      finding is remembered, not judged again (bench/headers.sh measures)
  */
 #include "headers.h"
 #include "buf.h"
@@ -16,17 +18,35 @@
 #include "comment_style.h"
 #include "error.h"
 #include "header_scan.h"
+#include "headers_priv.h"
 #include "json_text.h"
 #include "reuse.h"
 #include "spdx.h"
+#include "strmap.h"
 
+#include <git2/sys/odb_backend.h>
+
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct changed_file {
-	char *path;
+	const char *path;      /* points into header_run.paths */
 	git_oid blob;          /* the version judged */
 	size_t commit;         /* index in ctx->commits of the commit that brought it */
+};
+
+/*
+ * What an expression text came to under one set of allowed licenses, kept
+ * only when it drew no finding: most files of a tree repeat a handful of
+ * expressions, so parsing, validating against the SPDX list and printing
+ * the canonical form once each is enough.
+ */
+struct verdict {
+	char *canonical;       /* the expression as stats->by_license counts it */
+	size_t compliant;      /* files counted under it, flushed into stats at the end */
+	size_t first_counted;  /* order of its first count: keeps by_license's key order */
+	struct verdict *next;  /* all verdicts of the run, for the flush and the free */
 };
 
 struct header_run {
@@ -34,28 +54,37 @@ struct header_run {
 	const struct cl_header_options *opts;
 	struct cl_header_stats *stats;   /* may be NULL */
 	git_tree *tip_tree;              /* where sidecars and LICENSES/ are looked up */
+	git_odb *odb;                    /* the repository's (set on first use) */
+	git_odb_backend *backends[8];    /* odb's first backends, in its order (set with odb) */
+	size_t backend_count;
+	struct cl_strmap tip_dirs;       /* directory path -> git_tree * at the tip (NULL: none) */
 	json_t *license_texts;           /* ids with a text in LICENSES/ (set on first use) */
 	struct cl_reuse *reuse;          /* the tip's REUSE.toml files and dep5 (set on first use) */
 	int reuse_loaded;
 	int file_failed;
 	struct changed_file *files;
 	size_t count, alloc;
-	json_t *index;         /* path -> position in files (tip mode: newest change wins) */
+	struct cl_strmap paths;  /* path -> 1 + position in files (tip mode: newest change wins);
+	                            the keys are the files' paths */
+	int paths_unique;        /* a tree walk: every path comes once, positions need no keeping */
+	struct cl_strmap verdicts;   /* licenses pointer + expression -> struct verdict * */
+	struct verdict *verdict_list;
+	size_t counted;              /* verdict counts so far, for first_counted */
+	size_t finding_count;        /* findings added by this run */
+	struct cl_buf scratch;       /* names built for lookups */
+	struct cl_pattern_index *skip;   /* opts->skip, indexed (set on first use) */
 	struct cl_buf head;    /* the current blob's head */
 };
 
 /* ---- 1. which files --------------------------------------------------- */
 
-static int files_add(struct header_run *run, const char *path, const git_oid *blob, size_t commit)
+static int files_add(struct header_run *run, const char *path, size_t len, const git_oid *blob,
+	size_t commit)
 {
-	json_t *pos = run->opts->per_commit ? NULL : json_object_get(run->index, path);
+	const char *stored;
+	void **pos;
+	int rc;
 
-	if (pos) {
-		struct changed_file *f = &run->files[json_integer_value(pos)];
-		git_oid_cpy(&f->blob, blob);
-		f->commit = commit;
-		return 0;
-	}
 	if (run->count == run->alloc) {
 		size_t n = run->alloc ? run->alloc * 2 : 64;
 		struct changed_file *p = realloc(run->files, n * sizeof(*p));
@@ -64,15 +93,21 @@ static int files_add(struct header_run *run, const char *path, const git_oid *bl
 		run->files = p;
 		run->alloc = n;
 	}
-	if ((run->files[run->count].path = strdup(path)) == NULL)
-		return cl_error_set("out of memory");
+	if ((rc = cl_strmap_put(&pos, &stored, &run->paths, path, len)) < 0)
+		return rc;
+	/* A tree walk brings every path once: the map is only the paths' storage. */
+	if (!run->paths_unique) {
+		if (!rc && !run->opts->per_commit) {
+			struct changed_file *f = &run->files[(uintptr_t)*pos - 1];
+			git_oid_cpy(&f->blob, blob);
+			f->commit = commit;
+			return 0;
+		}
+		*pos = (void *)(uintptr_t)(run->count + 1);
+	}
+	run->files[run->count].path = stored;
 	git_oid_cpy(&run->files[run->count].blob, blob);
 	run->files[run->count].commit = commit;
-	if (!run->opts->per_commit &&
-	    json_object_set_new(run->index, path, json_integer((json_int_t)run->count)) < 0) {
-		free(run->files[run->count].path);
-		return cl_error_set("out of memory");
-	}
 	run->count++;
 	return 0;
 }
@@ -109,7 +144,7 @@ static int collect_commit(struct header_run *run, size_t idx)
 		/* Symlinks and submodules carry no text of their own to license. */
 		if (d->new_file.mode != GIT_FILEMODE_BLOB && d->new_file.mode != GIT_FILEMODE_BLOB_EXECUTABLE)
 			continue;
-		if ((error = files_add(run, d->new_file.path, &d->new_file.id, idx)) < 0)
+		if ((error = files_add(run, d->new_file.path, strlen(d->new_file.path), &d->new_file.id, idx)) < 0)
 			goto done;
 	}
 done:
@@ -121,43 +156,159 @@ done:
 	return error;
 }
 
+/*
+ * The directory `dir` (`len` bytes, no trailing '/') of the tip tree, or
+ * NULL when the tip has no such directory. libgit2 caches only trees under
+ * 4 KiB, so git_tree_entry_bypath would read (inflate and hash) every
+ * directory on the way again for each lookup: with a sidecar lookup per
+ * JSON file and a tip lookup per pushed file, that was 40% of the work.
+ * Here each directory is read once per run.
+ */
+static int tip_dir(git_tree **out, struct header_run *run, const char *dir, size_t len)
+{
+	const git_tree_entry *entry;
+	git_tree *parent, *tree = NULL;
+	size_t cut = len;
+	void **slot;
+	int error;
+
+	if (len == 0) {
+		*out = run->tip_tree;
+		return 0;
+	}
+	if ((slot = cl_strmap_get(&run->tip_dirs, dir, len)) != NULL) {
+		*out = *slot;
+		return 0;
+	}
+	while (cut > 0 && dir[cut - 1] != '/')
+		cut--;
+	if ((error = tip_dir(&parent, run, dir, cut ? cut - 1 : 0)) < 0)
+		return error;
+	if (parent) {
+		cl_buf_clear(&run->scratch);
+		if ((error = cl_buf_put(&run->scratch, dir + cut, len - cut)) < 0)
+			return error;
+		entry = git_tree_entry_byname(parent, cl_buf_cstr(&run->scratch));
+		if (entry && git_tree_entry_type(entry) == GIT_OBJECT_TREE &&
+		    git_tree_lookup(&tree, run->ctx->repo, git_tree_entry_id(entry)) < 0)
+			return cl_error_from_git("cannot read a directory of the tree");
+	}
+	if ((error = cl_strmap_put(&slot, NULL, &run->tip_dirs, dir, len)) < 0) {
+		git_tree_free(tree);
+		return error;
+	}
+	*slot = tree;
+	*out = tree;
+	return 0;
+}
+
+/* The tip's entry for `path`, or NULL; it belongs to the directory cache. */
+static int tip_entry(const git_tree_entry **out, struct header_run *run, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	git_tree *dir;
+	int error;
+
+	*out = NULL;
+	if (!run->tip_tree)
+		return 0;
+	if ((error = tip_dir(&dir, run, path, slash ? (size_t)(slash - path) : 0)) < 0)
+		return error;
+	if (dir)
+		*out = git_tree_entry_byname(dir, slash ? slash + 1 : path);
+	return 0;
+}
+
+static void tip_dir_free(const char *key, size_t len, void *value, void *payload)
+{
+	(void)key;
+	(void)len;
+	(void)payload;
+	git_tree_free(value);
+}
+
 /* ---- 2. reading a blob's head ----------------------------------------- */
 
+/* Read up to `want` bytes of an open stream into run->head. */
+static int read_stream(struct header_run *run, git_odb_stream *stream, size_t want)
+{
+	char chunk[4096];
+	int error;
+
+	while (run->head.size < want) {
+		size_t ask = want - run->head.size < sizeof(chunk) ? want - run->head.size : sizeof(chunk);
+		int n = git_odb_stream_read(stream, chunk, ask);
+		if (n < 0)
+			return cl_error_from_git("cannot read blob");
+		if (n == 0)
+			break;
+		if ((error = cl_buf_put(&run->head, chunk, (size_t)n)) < 0)
+			return error;
+	}
+	return 0;
+}
+
 /*
- * Only the head of a file can hold its header. Loose objects stream, so a
- * large file costs one window; packed objects do not stream in libgit2 and
- * are read whole, then cut.
+ * Only the head of a file can hold its header, so only window_bytes of a
+ * blob are kept. git_odb_read hashes every object it reads again (strict
+ * hash verification): a third of a whole-tree check went there. git does
+ * not re-hash the blobs it reads either (grep, cat-file): a pack was
+ * verified when it was received (index-pack, before any hook runs) and a
+ * damaged object fails to inflate. So the backends are asked directly, in
+ * the database's order (packs, loose objects, then alternates). One that
+ * streams (loose objects) costs one window however large the file; the
+ * pack backend does not stream in libgit2 and inflates the whole object,
+ * which is then cut. When no backend has the object, git_odb_read looks
+ * again after refreshing the pack list, and sets the error.
  */
 static int read_head(struct header_run *run, const git_oid *blob, size_t *total)
 {
-	git_odb *odb = NULL;
 	git_odb_stream *stream = NULL;
 	git_odb_object *obj = NULL;
 	git_object_t type;
-	size_t want = run->opts->window_bytes;
-	int error = 0;
+	size_t want = run->opts->window_bytes, i, n;
+	void *data = NULL;
+	int error = 0, rc;
 
 	cl_buf_clear(&run->head);
-	if (git_repository_odb(&odb, run->ctx->repo) < 0)
-		return cl_error_from_git("cannot open object database");
-	if (git_odb_open_rstream(&stream, total, &type, odb, blob) == 0) {
-		char chunk[4096];
-		while (run->head.size < want) {
-			size_t ask = want - run->head.size < sizeof(chunk) ? want - run->head.size : sizeof(chunk);
-			int n = git_odb_stream_read(stream, chunk, ask);
-			if (n < 0) {
-				error = cl_error_from_git("cannot read blob");
+	if (!run->odb) {
+		if (git_repository_odb(&run->odb, run->ctx->repo) < 0)
+			return cl_error_from_git("cannot open object database");
+		/* Each git_odb_get_backend takes the database's lock: ask once. A
+		 * repository with more backends than kept here (alternates) finds
+		 * the rest through git_odb_read below. */
+		n = git_odb_num_backends(run->odb);
+		for (i = 0; i < n && i < sizeof(run->backends) / sizeof(run->backends[0]); i++)
+			if (git_odb_get_backend(&run->backends[run->backend_count], run->odb, i) == 0)
+				run->backend_count++;
+	}
+	for (i = 0; i < run->backend_count; i++) {
+		git_odb_backend *b = run->backends[i];
+		if (b->readstream) {
+			rc = b->readstream(&stream, total, &type, b, blob);
+			if (rc == 0) {
+				error = read_stream(run, stream, want);
 				goto done;
 			}
-			if (n == 0)
-				break;
-			if ((error = cl_buf_put(&run->head, chunk, (size_t)n)) < 0)
+		} else if (b->read) {
+			size_t len;
+			rc = b->read(&data, &len, &type, b, blob);
+			if (rc == 0) {
+				*total = len;
+				error = cl_buf_put(&run->head, data, len < want ? len : want);
+				git_odb_backend_data_free(b, data);
 				goto done;
+			}
+		} else {
+			continue;
 		}
-		goto done;
+		if (rc != GIT_ENOTFOUND && rc != GIT_PASSTHROUGH) {
+			error = cl_error_from_git("cannot read blob");
+			goto done;
+		}
 	}
 	git_error_clear();
-	if (git_odb_read(&obj, odb, blob) < 0) {
+	if (git_odb_read(&obj, run->odb, blob) < 0) {
 		error = cl_error_from_git("cannot read blob");
 		goto done;
 	}
@@ -168,7 +319,6 @@ done:
 		error = cl_buf_put(&run->head, "", 0);
 	git_odb_object_free(obj);
 	git_odb_stream_free(stream);
-	git_odb_free(odb);
 	return error;
 }
 
@@ -220,6 +370,7 @@ static int add_finding(struct header_run *run, const struct changed_file *f, uns
 	finding.key = cl_buf_cstr(&t->key);
 	if ((error = cl_findings_add(run->ctx->findings, &finding)) < 0)
 		return error;
+	run->finding_count++;
 	if (run->stats && (error = stats_count(run->stats->by_problem, rule)) < 0)
 		return error;
 	run->file_failed = 1;
@@ -403,28 +554,19 @@ static int on_id(const char *id, int is_exception, void *payload)
 static int read_sidecar(struct header_run *run, struct cl_header_info *info, const char *path,
 	struct cl_buf *holder)
 {
-	git_tree_entry *entry = NULL;
-	struct cl_buf name = CL_BUF_INIT;
+	const git_tree_entry *entry;
+	git_oid id;
 	size_t total;
 	int error;
 
-	if (!run->tip_tree)
-		return 0;
-	if ((error = cl_buf_printf(&name, "%s.license", path)) < 0)
+	cl_buf_clear(holder);
+	if ((error = cl_buf_puts(holder, path)) < 0 || (error = cl_buf_puts(holder, ".license")) < 0 ||
+	    (error = tip_entry(&entry, run, cl_buf_cstr(holder))) < 0)
 		return error;
-	if (git_tree_entry_bypath(&entry, run->tip_tree, cl_buf_cstr(&name)) < 0) {
-		git_error_clear();
-		cl_buf_dispose(&name);
+	if (!entry || git_tree_entry_type(entry) != GIT_OBJECT_BLOB)
 		return 0;
-	}
-	cl_buf_dispose(&name);
-	if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB) {
-		git_tree_entry_free(entry);
-		return 0;
-	}
-	error = read_head(run, git_tree_entry_id(entry), &total);
-	git_tree_entry_free(entry);
-	if (error < 0)
+	git_oid_cpy(&id, git_tree_entry_id(entry));
+	if ((error = read_head(run, &id, &total)) < 0)
 		return error;
 	/* The scan points into its input: keep the sidecar's bytes apart. */
 	cl_buf_clear(holder);
@@ -559,6 +701,55 @@ static int reuse_apply(struct cl_header_info *info, const struct cl_reuse_info *
 	}
 }
 
+/* Count a compliant-so-far file under `v`'s expression (stats->by_license, at the end). */
+static void verdict_count(struct header_run *run, struct verdict *v)
+{
+	if (!run->stats || run->file_failed)
+		return;
+	if (v->compliant++ == 0)
+		v->first_counted = run->counted++;
+}
+
+static int verdict_order(const void *a, const void *b)
+{
+	const struct verdict *x = *(const struct verdict *const *)a, *y = *(const struct verdict *const *)b;
+	return x->first_counted < y->first_counted ? -1 : x->first_counted > y->first_counted;
+}
+
+/*
+ * Add the verdicts' counts to stats->by_license, keys in the order of their
+ * first count as if each file had been counted as it came.
+ */
+static int verdict_flush(struct header_run *run)
+{
+	struct verdict **order = NULL, *v;
+	size_t n = 0, i;
+	int error = 0;
+
+	if (!run->stats || run->counted == 0)
+		return 0;
+	order = malloc(run->counted * sizeof(*order));
+	CL_CHECK_ALLOC(order);
+	for (v = run->verdict_list; v; v = v->next)
+		if (v->compliant)
+			order[n++] = v;
+	qsort(order, n, sizeof(*order), verdict_order);
+	for (i = 0; i < n; i++) {
+		json_t *have = json_object_get(run->stats->by_license, order[i]->canonical);
+		json_int_t add = (json_int_t)order[i]->compliant;
+		if (json_object_set_new(run->stats->by_license, order[i]->canonical,
+				json_integer(have ? json_integer_value(have) + add : add)) < 0) {
+			error = cl_error_set("out of memory");
+			goto done;
+		}
+		order[i]->compliant = 0;
+	}
+	run->counted = 0;
+done:
+	free(order);
+	return error;
+}
+
 static int judge_file(struct header_run *run, const struct changed_file *f, struct finding_text *t)
 {
 	const struct cl_header_options *opts = run->opts;
@@ -568,11 +759,14 @@ static int judge_file(struct header_run *run, const struct changed_file *f, stru
 	struct cl_reuse_info reuse_info = CL_REUSE_INFO_INIT;
 	const struct cl_comment_style *style;
 	struct cl_header_effective rules;
-	size_t total = 0;
+	size_t total = 0, findings_before;
+	void **slot;
 	int error, rc, has_side = 0;
 
 	run->file_failed = 0;
-	if ((error = cl_header_options_resolve(&rules, opts, f->path)) < 0)
+	if (!run->skip && (error = cl_pattern_index_new(&run->skip, &opts->skip)) < 0)
+		return error;
+	if ((error = cl_header_options__resolve(&rules, opts, run->skip, f->path)) < 0)
 		return error;
 	if (rules.skip) {
 		if (run->stats)
@@ -650,6 +844,17 @@ static int judge_file(struct header_run *run, const struct changed_file *f, stru
 	     (error = add_finding(run, f, info.line, "header.conflicting", t)) < 0))
 		goto done;
 
+	/* The key: which allowed list (the options outlive the run) and the text. */
+	cl_buf_clear(&run->scratch);
+	if ((error = cl_buf_put(&run->scratch, (const char *)&rules.licenses, sizeof(rules.licenses))) < 0 ||
+	    (error = cl_buf_put(&run->scratch, info.expression, info.expression_len)) < 0)
+		goto done;
+	if ((slot = cl_strmap_get(&run->verdicts, run->scratch.ptr, run->scratch.size)) != NULL) {
+		verdict_count(run, *slot);
+		goto copyright;
+	}
+	findings_before = run->finding_count;
+
 	rc = cl_spdx_parse(&expr, info.expression, info.expression_len);
 	if (rc == CL_EINVALID) {
 		if ((error = cl_buf_printf(&t->message, "the license expression \"%.*s\" is malformed: %s",
@@ -693,12 +898,24 @@ static int judge_file(struct header_run *run, const struct changed_file *f, stru
 			goto done;
 		}
 	}
-	if (run->stats && !run->file_failed) {
+	if (run->finding_count == findings_before) {
+		/* Nothing to say about this text under these rules: remember it. */
+		struct verdict *v = calloc(1, sizeof(*v));
+		CL_CHECK_ALLOC(v);
+		v->next = run->verdict_list;
+		run->verdict_list = v;
 		cl_buf_clear(&canon);
-		if ((error = cl_spdx_expr_to_string(&canon, expr)) < 0 ||
-		    (error = stats_count(run->stats->by_license, cl_buf_cstr(&canon))) < 0)
+		if ((error = cl_spdx_expr_to_string(&canon, expr)) < 0)
 			goto done;
+		v->canonical = strdup(cl_buf_cstr(&canon));
+		CL_CHECK_ALLOC(v->canonical);
+		/* The key is still in scratch: nothing above builds lookup names. */
+		if ((error = cl_strmap_put(&slot, NULL, &run->verdicts, run->scratch.ptr, run->scratch.size)) < 0)
+			goto done;
+		*slot = v;
+		verdict_count(run, v);
 	}
+	/* Otherwise a finding was added, so the file is not compliant: no count. */
 
 copyright:
 	if (rules.copyright == CL_COPYRIGHT_REQUIRED && !info.copyright &&
@@ -723,11 +940,21 @@ done:
 
 static void run_dispose(struct header_run *run)
 {
-	size_t i;
-	for (i = 0; i < run->count; i++)
-		free(run->files[i].path);
+	struct verdict *v, *next;
+
+	for (v = run->verdict_list; v; v = next) {
+		next = v->next;
+		free(v->canonical);
+		free(v);
+	}
+	cl_strmap_dispose(&run->verdicts);
 	free(run->files);
-	json_decref(run->index);
+	cl_strmap_dispose(&run->paths);
+	cl_strmap_foreach(&run->tip_dirs, tip_dir_free, NULL);
+	cl_strmap_dispose(&run->tip_dirs);
+	cl_buf_dispose(&run->scratch);
+	cl_pattern_index_free(run->skip);
+	git_odb_free(run->odb);
 	json_decref(run->license_texts);
 	cl_reuse_free(run->reuse);
 	git_tree_free(run->tip_tree);
@@ -738,19 +965,19 @@ static void run_dispose(struct header_run *run)
  * another path may fall under other rules, so the path is part of it. */
 static int seen_before(struct header_run *run, const struct changed_file *f)
 {
+	struct cl_buf *b = &run->scratch;
 	git_oid key;
-	struct cl_buf b = CL_BUF_INIT;
 	int rc;
 
 	if (!run->ctx->seen_blobs)
 		return 0;
-	if ((rc = cl_buf_puts(&b, f->path)) < 0 || (rc = cl_buf_put(&b, "", 1)) < 0 ||
-	    (rc = cl_buf_put(&b, (const char *)f->blob.id, GIT_OID_RAWSZ)) < 0) {
-		cl_buf_dispose(&b);
+	cl_buf_clear(b);
+	if ((rc = cl_buf_puts(b, f->path)) < 0 || (rc = cl_buf_put(b, "", 1)) < 0 ||
+	    (rc = cl_buf_put(b, (const char *)f->blob.id, GIT_OID_RAWSZ)) < 0)
 		return rc;
-	}
-	rc = git_odb_hash(&key, b.ptr, b.size, GIT_OBJECT_BLOB);
-	cl_buf_dispose(&b);
+	/* A collision-resistant identity: a pusher must not be able to make one
+	 * file pass for another already judged. */
+	rc = git_odb_hash(&key, b->ptr, b->size, GIT_OBJECT_BLOB);
 	if (rc < 0)
 		return cl_error_from_git("cannot hash");
 	rc = cl_oid_set_add(run->ctx->seen_blobs, &key);
@@ -772,6 +999,8 @@ static int judge_all(struct header_run *run)
 		}
 		error = judge_file(run, &run->files[i], &t);
 	}
+	if (error >= 0)
+		error = verdict_flush(run);
 	cl_buf_dispose(&t.message);
 	cl_buf_dispose(&t.remedy);
 	cl_buf_dispose(&t.key);
@@ -791,8 +1020,6 @@ int cl_headers_check(struct cl_check_ctx *ctx, const struct cl_header_options *o
 	memset(&run, 0, sizeof(run));
 	run.ctx = ctx;
 	run.opts = opts;
-	if ((run.index = json_object()) == NULL)
-		return cl_error_set("out of memory");
 	/* Commits come oldest first, so the last is the tip of the update. */
 	if (git_oid_fromstr(&id, ctx->commits[ctx->commit_count - 1].id) < 0 ||
 	    git_commit_lookup(&tip, ctx->repo, &id) < 0 || git_commit_tree(&run.tip_tree, tip) < 0) {
@@ -806,17 +1033,13 @@ int cl_headers_check(struct cl_check_ctx *ctx, const struct cl_header_options *o
 		/* Judge what the tip holds: a file changed and then fixed in the same push passes. */
 		size_t kept = 0;
 		for (i = 0; i < run.count; i++) {
-			git_tree_entry *e = NULL;
-			if (git_tree_entry_bypath(&e, run.tip_tree, run.files[i].path) < 0 ||
-			    (git_tree_entry_filemode(e) != GIT_FILEMODE_BLOB &&
-			     git_tree_entry_filemode(e) != GIT_FILEMODE_BLOB_EXECUTABLE)) {
-				git_error_clear();
-				git_tree_entry_free(e);
-				free(run.files[i].path);
+			const git_tree_entry *e;
+			if ((error = tip_entry(&e, &run, run.files[i].path)) < 0)
+				goto done;
+			if (!e || (git_tree_entry_filemode(e) != GIT_FILEMODE_BLOB &&
+				   git_tree_entry_filemode(e) != GIT_FILEMODE_BLOB_EXECUTABLE))
 				continue;
-			}
 			git_oid_cpy(&run.files[i].blob, git_tree_entry_id(e));
-			git_tree_entry_free(e);
 			run.files[kept++] = run.files[i];
 		}
 		run.count = kept;
@@ -830,20 +1053,21 @@ done:
 
 struct tree_walk {
 	struct header_run *run;
+	struct cl_buf path;
 	int error;
 };
 
 static int on_tree_entry(const char *root, const git_tree_entry *entry, void *payload)
 {
 	struct tree_walk *w = payload;
-	struct cl_buf path = CL_BUF_INIT;
 	git_filemode_t mode = git_tree_entry_filemode(entry);
 
 	if (mode != GIT_FILEMODE_BLOB && mode != GIT_FILEMODE_BLOB_EXECUTABLE)
 		return 0;
-	if ((w->error = cl_buf_printf(&path, "%s%s", root, git_tree_entry_name(entry))) >= 0)
-		w->error = files_add(w->run, cl_buf_cstr(&path), git_tree_entry_id(entry), (size_t)-1);
-	cl_buf_dispose(&path);
+	cl_buf_clear(&w->path);
+	if ((w->error = cl_buf_puts(&w->path, root)) >= 0 &&
+	    (w->error = cl_buf_puts(&w->path, git_tree_entry_name(entry))) >= 0)
+		w->error = files_add(w->run, w->path.ptr, w->path.size, git_tree_entry_id(entry), (size_t)-1);
 	return w->error < 0 ? -1 : 0;
 }
 
@@ -865,15 +1089,16 @@ int cl_headers_check_tree(struct cl_findings *findings, struct cl_header_stats *
 	run.ctx = &ctx;
 	run.opts = opts;
 	run.stats = stats;
-	if ((run.index = json_object()) == NULL)
-		return cl_error_set("out of memory");
+	run.paths_unique = 1;
 	if (git_commit_lookup(&commit, repo, commit_id) < 0 || git_commit_tree(&run.tip_tree, commit) < 0) {
 		error = cl_error_from_git("cannot read the tree");
 		goto done;
 	}
 	walk.run = &run;
 	walk.error = 0;
+	cl_buf_init(&walk.path, 0);
 	error = git_tree_walk(run.tip_tree, GIT_TREEWALK_PRE, on_tree_entry, &walk);
+	cl_buf_dispose(&walk.path);
 	if (walk.error < 0) {
 		error = walk.error;
 		goto done;

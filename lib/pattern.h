@@ -32,7 +32,12 @@ struct cl_pattern;
  */
 int cl_pattern_compile(struct cl_pattern **out, const char *text, unsigned int flags);
 
-/* @return 1 on match, 0 on no match, CL_ERROR when a match limit was hit. */
+/*
+ * @return 1 on match, 0 on no match, CL_ERROR when a match limit was hit.
+ * Cost: a glob (not "re:", not caseless) against a printable-ASCII subject
+ * runs as a small automaton, linear in the subject and never at a limit;
+ * anything else is a PCRE2 match. Thread-safe.
+ */
 int cl_pattern_match(const struct cl_pattern *pattern, const char *subject);
 
 /* The pattern as written. */
@@ -55,5 +60,22 @@ int cl_pattern_list_add(struct cl_pattern_list *list, const char *text, unsigned
 int cl_pattern_list_match(const struct cl_pattern_list *list, const char *subject);
 
 void cl_pattern_list_dispose(struct cl_pattern_list *list);
+
+/*
+ * A list made ready for one question asked of many subjects: does any of
+ * its patterns match? Globs are bucketed by the byte a subject must end
+ * with, so a path meets only the few globs that could match it, not all
+ * of them (the 69 default headers.skip globs, per file of a tree).
+ * The index borrows the list's patterns: the list must outlive it and not
+ * change meanwhile.
+ * @return 0, or CL_ERROR when out of memory (*out untouched).
+ */
+struct cl_pattern_index;
+int cl_pattern_index_new(struct cl_pattern_index **out, const struct cl_pattern_list *list);
+
+/* Same answer as cl_pattern_list_match on the list. Thread-safe. */
+int cl_pattern_index_match(const struct cl_pattern_index *index, const char *subject);
+
+void cl_pattern_index_free(struct cl_pattern_index *index);
 
 #endif

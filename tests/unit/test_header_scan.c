@@ -544,6 +544,31 @@ static const struct scan_case scan_cases[] = {
 	{ .style = "c", .text = "\xef\xbb\xbf" },
 	{ .style = "c", .text = "" },
 	{ .style = "c", .text = "\n\n\n// SPDX-License-Identifier: MIT", .expr = "MIT", .line = 4 },
+	/*
+	 * With the tag and a notice found, the scan skips a rest that holds no
+	 * "spdx-licen" in any case: whatever does hold one must still count.
+	 */
+	{ .style = "c",
+	  .text = "// SPDX-FileCopyrightText: Jane\n// SPDX-License-Identifier: MIT\nint x;\n"
+		  "int y; // SPDX-License-Identifier: GPL-2.0-only\n",
+	  .expr = "MIT", .line = 2, .ctext = "SPDX-FileCopyrightText: Jane", .tags = 2,
+	  .conflicting = 1 },
+	{ .style = "c",
+	  .text = "// SPDX-FileCopyrightText: Jane\n// SPDX-License-Identifier: MIT\n/* a - b -\n"
+		  " - spdx-LICENSE-identifier: MIT */\n",
+	  .expr = "MIT", .line = 2, .ctext = "SPDX-FileCopyrightText: Jane", .misspelled = 1 },
+	{ .style = "c",
+	  .text = "/* SPDX-FileCopyrightText: Jane\n * SPDX-License-Identifier: MIT\n */\n"
+		  "const char *s = \"x-y SPDX-License-Identifier: MIT\";\n",
+	  .expr = "MIT", .line = 2, .ctext = "SPDX-FileCopyrightText: Jane", .outside = 1 },
+	{ .style = "c",
+	  .text = "// SPDX-FileCopyrightText: Jane\n// SPDX-License-Identifier: MIT\n"
+		  "/* SPDX-License-Identifier: MIT\n",
+	  .expr = "MIT", .line = 2, .ctext = "SPDX-FileCopyrightText: Jane", .tags = 2 },
+	{ .style = NULL,
+	  .text = "# Copyright 2020 Jane\n# SPDX-License-Identifier: MIT\nx - y\n"
+		  "# SPDX-License-Identifier: Apache-2.0\n",
+	  .expr = "MIT", .line = 2, .ctext = "Copyright 2020 Jane", .tags = 2, .conflicting = 1 },
 };
 
 static void test_scan_cases(void **state)

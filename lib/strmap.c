@@ -1,0 +1,141 @@
+#include "strmap.h"
+#include "error.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct cl_strmap_slot {
+	const char *key;     /* points into a block; NULL: empty slot */
+	size_t len;
+	size_t hash;
+	void *value;
+};
+
+#define STRMAP_BLOCK 65536
+
+struct cl_strmap_block {
+	struct cl_strmap_block *next;
+	size_t used, size;
+	char data[];
+};
+
+/* FNV-1a: keys are short paths and expressions, and the table is ours alone. */
+static size_t strmap_hash(const char *key, size_t len)
+{
+	uint64_t h = 14695981039346656037ULL;
+	size_t i;
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)key[i];
+		h *= 1099511628211ULL;
+	}
+	return (size_t)(h ^ (h >> 29));
+}
+
+static struct cl_strmap_slot *strmap_find(const struct cl_strmap *map, const char *key, size_t len,
+	size_t hash)
+{
+	size_t mask = map->size - 1, i = hash & mask;
+	while (map->slots[i].key &&
+	       !(map->slots[i].hash == hash && map->slots[i].len == len &&
+		 memcmp(map->slots[i].key, key, len) == 0))
+		i = (i + 1) & mask;
+	return &map->slots[i];
+}
+
+static int strmap_grow(struct cl_strmap *map)
+{
+	size_t size = map->size ? map->size * 2 : 64, i;
+	struct cl_strmap_slot *slots = calloc(size, sizeof(*slots)), *old = map->slots;
+	size_t old_size = map->size;
+
+	if (!slots)
+		return cl_error_set("out of memory");
+	map->slots = slots;
+	map->size = size;
+	for (i = 0; i < old_size; i++)
+		if (old[i].key)
+			*strmap_find(map, old[i].key, old[i].len, old[i].hash) = old[i];
+	free(old);
+	return 0;
+}
+
+static const char *strmap_keep(struct cl_strmap *map, const char *key, size_t len)
+{
+	struct cl_strmap_block *b = map->blocks;
+	char *copy;
+
+	if (!b || b->size - b->used < len + 1) {
+		size_t size = len + 1 > STRMAP_BLOCK ? len + 1 : STRMAP_BLOCK;
+		if ((b = malloc(sizeof(*b) + size)) == NULL)
+			return NULL;
+		b->next = map->blocks;
+		b->used = 0;
+		b->size = size;
+		map->blocks = b;
+	}
+	copy = b->data + b->used;
+	memcpy(copy, key, len);
+	copy[len] = '\0';
+	b->used += len + 1;
+	return copy;
+}
+
+int cl_strmap_put(void ***out, const char **stored, struct cl_strmap *map, const char *key,
+	size_t len)
+{
+	size_t hash = strmap_hash(key, len);
+	struct cl_strmap_slot *slot;
+	int error;
+
+	if ((map->count + 1) * 2 > map->size && (error = strmap_grow(map)) < 0)
+		return error;
+	slot = strmap_find(map, key, len, hash);
+	if (slot->key) {
+		*out = &slot->value;
+		if (stored)
+			*stored = slot->key;
+		return 0;
+	}
+	if ((slot->key = strmap_keep(map, key, len)) == NULL)
+		return cl_error_set("out of memory");
+	slot->len = len;
+	slot->hash = hash;
+	slot->value = NULL;
+	map->count++;
+	*out = &slot->value;
+	if (stored)
+		*stored = slot->key;
+	return 1;
+}
+
+void **cl_strmap_get(const struct cl_strmap *map, const char *key, size_t len)
+{
+	struct cl_strmap_slot *slot;
+
+	if (!map->size)
+		return NULL;
+	slot = strmap_find(map, key, len, strmap_hash(key, len));
+	return slot->key ? &slot->value : NULL;
+}
+
+void cl_strmap_foreach(const struct cl_strmap *map,
+	void (*cb)(const char *key, size_t len, void *value, void *payload), void *payload)
+{
+	size_t i;
+	for (i = 0; i < map->size; i++)
+		if (map->slots[i].key)
+			cb(map->slots[i].key, map->slots[i].len, map->slots[i].value, payload);
+}
+
+void cl_strmap_dispose(struct cl_strmap *map)
+{
+	struct cl_strmap_block *b = map->blocks, *next;
+
+	for (; b; b = next) {
+		next = b->next;
+		free(b);
+	}
+	free(map->slots);
+	memset(map, 0, sizeof(*map));
+}
