@@ -24,8 +24,10 @@ int hook_pre_receive(int argc, char **argv);
 int hook_update(int argc, char **argv);
 
 int cmd_fix_headers(int argc, char **argv);    /* clearance fix-headers [PATHS] */
-int cmd_deps(int argc, char **argv);           /* clearance deps inventory [REV] */
+int cmd_deps(int argc, char **argv);           /* clearance deps inventory [REV], deps diff A..B */
 int cmd_cla(int argc, char **argv);            /* clearance cla sign|revoke|list|... */
+int cmd_serve(int argc, char **argv);          /* clearance serve [--config bot.yml] */
+int cmd_deliveries(int argc, char **argv);     /* clearance deliveries list|show|retry */
 
 struct cl_policy;
 typedef struct git_repository git_repository;

@@ -4,6 +4,7 @@
  */
 #include "commands.h"
 #include "error.h"
+#include "json_arena.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -24,8 +25,10 @@ static const struct command commands[] = {
 	{ "fix-headers", cmd_fix_headers, "insert or repair SPDX license headers in files" },
 	{ "policy", cmd_policy, "validate or show a policy file" },
 	{ "hook", cmd_hook, "run a hook by hand (pre-receive reads stdin)" },
-	{ "deps", cmd_deps, "list the dependencies of a tree (inventory)" },
+	{ "deps", cmd_deps, "list the dependencies of a tree (inventory), or what a range changes (diff)" },
 	{ "cla", cmd_cla, "CLA agreements and signatures: sign, revoke, list, import, export, companies" },
+	{ "serve", cmd_serve, "run the webhook bot (GitHub, Gitea/Forgejo) on a local port" },
+	{ "deliveries", cmd_deliveries, "list, show or retry the bot's webhook deliveries" },
 };
 
 static const struct command hook_entries[] = {
@@ -84,6 +87,8 @@ int main(int argc, char **argv)
 	const char *base = strrchr(argv[0], '/');
 	size_t i;
 
+	/* before any Jansson call: the lock-file parsers build their trees in arenas */
+	cl_json_arena_install();
 	base = base ? base + 1 : argv[0];
 	for (i = 0; i < sizeof(hook_entries) / sizeof(hook_entries[0]); i++)
 		if (!strcmp(base, hook_entries[i].name))

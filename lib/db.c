@@ -4,6 +4,7 @@
 #include "db.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -136,11 +137,20 @@ int cl_db_open(sqlite3 **out, const char *path, const struct cl_db_options *opts
 	}
 	sqlite3_extended_result_codes(db, 1);
 	sqlite3_busy_timeout(db, opts->busy_timeout_ms);
+	if (opts->page_size > 0) {
+		/* only takes effect before the first table exists, so before WAL mode too */
+		char sql[64];
+		snprintf(sql, sizeof(sql), "PRAGMA page_size = %d", opts->page_size);
+		if ((error = cl_db_exec(db, sql)) < 0)
+			goto done;
+	}
 	if ((error = cl_db_exec(db, "PRAGMA journal_mode = WAL")) < 0 ||
 	    (error = cl_db_exec(db, opts->sync == CL_DB_SYNC_FULL ?
 			"PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")) < 0 ||
 	    (error = cl_db_exec(db, "PRAGMA foreign_keys = ON")) < 0)
 		goto done;
+	if (opts->checkpoint_pages != 0)
+		sqlite3_wal_autocheckpoint(db, opts->checkpoint_pages < 0 ? 0 : opts->checkpoint_pages);
 	if (module && (error = db_migrate(db, module, migrations, count)) < 0)
 		goto done;
 

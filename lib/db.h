@@ -31,8 +31,21 @@ struct cl_db_options {
 	enum cl_db_sync sync;
 	int busy_timeout_ms;  /* how long a writer waits for another's lock */
 	int create;           /* create the file when missing */
+	/*
+	 * WAL pages after which a commit also checkpoints: 0 is SQLite's default
+	 * (1000); -1 never, for a connection whose commits must stay short while
+	 * another thread checkpoints (the bot's intake writer).
+	 */
+	int checkpoint_pages;
+	/*
+	 * Page size of a store this open creates (512..65536, a power of two);
+	 * 0: SQLite's default (4096). An existing store keeps its own. Large
+	 * blobs (webhook payloads) take fewer pages, and so fewer writes, in
+	 * larger pages.
+	 */
+	int page_size;
 };
-#define CL_DB_OPTIONS_INIT { CL_DB_SYNC_FULL, 10000, 1 }
+#define CL_DB_OPTIONS_INIT { CL_DB_SYNC_FULL, 10000, 1, 0, 0 }
 
 /*
  * Open (and when `opts->create`, create) the store at `path`, in WAL mode,
