@@ -3,7 +3,8 @@
 #   make                 library, the `clearance` program and the hook entry points
 #   make check           everything under ASan+UBSan (leak checking on): unit tests,
 #                        integration tests with real pushes, conformance, fuzz seeds
-#   make demo            a bare repository with the hooks, one push accepted, one rejected
+#   make demo            a bare repository with the hooks, one push accepted, one rejected;
+#                        then the bot: a signed pull_request delivery, and what it sent the forge
 #   make fuzz            libFuzzer harnesses (clang), each run for FUZZ_SECONDS
 #   make install PREFIX=/usr/local DESTDIR=
 #
@@ -123,8 +124,9 @@ test: all $(UNIT_BIN) $(TOOL_BIN)
 	@sh tests/run-all.sh $(BUILD)
 
 demo: deps
-	$(MAKE) all
+	$(MAKE) all $(BUILD)/tests/forge_standin
 	@sh tools/demo.sh $(BUILD)
+	@sh tools/demo-bot.sh $(BUILD)
 
 bench: all
 	@bash bench/hook-dco.sh $(BUILD)

@@ -856,6 +856,39 @@ done:
 	return error;
 }
 
+struct forge_commit_walk {
+	cl_forge_commit_cb cb;
+	void *payload;
+};
+
+static int forge_commit_item(json_t *item, void *payload)
+{
+	struct forge_commit_walk *w = payload;
+	json_t *author = json_object_get(json_object_get(item, "commit"), "author");
+	const char *sha = json_string_value(json_object_get(item, "sha"));
+	const char *email = json_string_value(json_object_get(author, "email"));
+	/* "author" is the forge account, null when the email belongs to none. */
+	const char *login = json_string_value(json_object_get(json_object_get(item, "author"), "login"));
+
+	if (!sha)
+		return 0;
+	return w->cb(sha, email ? email : "", login, w->payload);
+}
+
+int cl_forge_pull_commits_foreach(struct cl_forge *f, const struct cl_forge_repo *repo,
+	uint64_t number, cl_forge_commit_cb cb, void *payload)
+{
+	struct forge_commit_walk w = { cb, payload };
+	struct cl_buf url = CL_BUF_INIT;
+	int error;
+
+	if ((error = cl_forge__repo_url(&url, f, repo)) == 0 &&
+	    (error = cl_buf_printf(&url, "/pulls/%llu/commits", (unsigned long long)number)) == 0)
+		error = cl_forge__list(f, url.ptr, forge_commit_item, &w);
+	cl_buf_dispose(&url);
+	return error;
+}
+
 void cl_forge_pull_dispose(struct cl_forge_pull *pull)
 {
 	free(pull->base_ref);

@@ -250,6 +250,16 @@ int cl_forge_pull_get(struct cl_forge_pull *out, struct cl_forge *forge,
 	const struct cl_forge_repo *repo, uint64_t number);
 void cl_forge_pull_dispose(struct cl_forge_pull *pull);
 
+/* One commit of a pull request: `login` is NULL when its author email
+ * belongs to no account on the forge. Non-zero stops the walk. */
+typedef int (*cl_forge_commit_cb)(const char *sha, const char *email, const char *login,
+	void *payload);
+
+/* Walk the commits of pull request `number` (paginated; GitHub lists at
+ * most 250). @return 0, the callback's non-zero value, or an error */
+int cl_forge_pull_commits_foreach(struct cl_forge *forge, const struct cl_forge_repo *repo,
+	uint64_t number, cl_forge_commit_cb cb, void *payload);
+
 /* ---- teams ---- */
 
 typedef int (*cl_forge_login_cb)(const char *login, void *payload);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "../bot/bot.h"
 #include "../bot/config.h"
 #include "../bot/server.h"
 #include "error.h"
@@ -59,6 +60,7 @@ int cmd_serve(int argc, char **argv)
 	struct cl_bot_config *cfg = NULL;
 	struct cl_bot_server *srv = NULL;
 	struct cl_bot_server_options server_opts = CL_BOT_SERVER_OPTIONS_INIT;
+	struct cl_bot *bot = NULL;
 	sigset_t set;
 	int i, sig = 0, rc = CL_EXIT_CONFIG;
 
@@ -125,6 +127,16 @@ int cmd_serve(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	/* The forge clients and the default policy fail here, at start-up, not at
+	 * the first delivery. */
+	if (cl_bot_new(&bot, cfg) < 0) {
+		cli_error("serve");
+		goto done;
+	}
+	server_opts.process = cl_bot_process;
+	server_opts.process_payload = bot;
+	server_opts.forge_metrics = cl_bot_forge_metrics;
+	server_opts.forge_metrics_payload = bot;
 	if (cl_bot_server_start(&srv, cfg, &server_opts) < 0) {
 		cli_error("serve");
 		goto done;
@@ -139,6 +151,7 @@ int cmd_serve(int argc, char **argv)
 	rc = CL_EXIT_OK;
 done:
 	cl_bot_server_stop(srv);
+	cl_bot_free(bot);
 	cl_bot_config_free(cfg);
 	return rc;
 }

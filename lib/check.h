@@ -16,6 +16,8 @@
 #include "oid_set.h"
 #include "policy.h"
 
+struct cl_engine_env;
+
 struct cl_check_ctx {
 	git_repository *repo;              /* NULL when commits are not from a repository */
 	const struct cl_policy *policy;
@@ -35,6 +37,7 @@ struct cl_check_ctx {
 	 */
 	const git_oid *old_tip;
 	const git_oid *new_tip;
+	const struct cl_engine_env *env;   /* what the front-end knows; may be NULL */
 };
 
 struct cl_check {

@@ -181,6 +181,8 @@ static int cla_judge(struct cl_findings *findings, const struct cl_cla_options *
 			p->login[0] = '\0';
 		} else if (error < 0) {
 			return error;
+		} else if (error > 0) {
+			p->login[0] = '\0';   /* cannot tell: the email alone decides */
 		}
 	}
 	if ((error = cl_cla_covered(&v, store, opts->individual, opts->individual_version,

@@ -46,7 +46,8 @@ void cl_cla_options_dispose(struct cl_cla_options *opts);
 /*
  * Map `email` to a forge login (written to `login`, `size` bytes).
  * @return 0 found; CL_ENOTFOUND when no account has that email (the email
- * is then "unlinked" unless a signature names it); < 0 on error.
+ * is then "unlinked" unless a signature names it); 1 when it cannot tell
+ * (judged by the email alone); < 0 on error.
  */
 typedef int (*cl_cla_login_fn)(char *login, size_t size, const char *email, void *payload);
 

@@ -8,6 +8,7 @@
 
 #include "cla.h"
 #include "dco.h"
+#include "engine.h"
 #include "error.h"
 #include "repo_policy.h"
 
@@ -65,6 +66,8 @@ int cl_cla_run(struct cl_check_ctx *ctx)
 	const struct cl_cla_options *opts = cl_policy_cla(ctx->policy);
 	struct cl_cla_store *store = NULL;
 	struct cl_findings *cla = NULL, *dco = NULL;
+	cl_cla_login_fn login_fn = NULL;
+	void *login_payload = NULL;
 	char *path = NULL;
 	int error;
 
@@ -75,15 +78,19 @@ int cl_cla_run(struct cl_check_ctx *ctx)
 			"the store the bot and `clearance cla` keep)", cl_error_last());
 		goto done;
 	}
+	if (ctx->env) {
+		login_fn = ctx->env->login_for_email;
+		login_payload = ctx->env->payload;
+	}
 	if (!cl_cla_takes_dco(ctx->policy)) {
 		error = cl_cla_check(ctx->findings, opts, store, ctx->ref, ctx->commits,
-			ctx->commit_count, NULL, NULL);
+			ctx->commit_count, login_fn, login_payload);
 		goto done;
 	}
 	if ((error = cl_findings_new(&cla)) < 0 || (error = cl_findings_new(&dco)) < 0)
 		goto done;
 	if ((error = cl_cla_check(cla, opts, store, ctx->ref, ctx->commits, ctx->commit_count,
-			NULL, NULL)) < 0 ||
+			login_fn, login_payload)) < 0 ||
 	    (error = cl_dco_check(dco, cl_policy_dco(ctx->policy), ctx->ref, ctx->commits,
 			ctx->commit_count)) < 0)
 		goto done;

@@ -58,7 +58,8 @@ static int collect_enforced_tips(struct cl_oid_list *out, git_repository *repo,
 
 static int run_checks(struct cl_findings *findings, struct cl_oid_set *seen_blobs,
 	git_repository *repo, const struct cl_policy *policy, const char *ref,
-	const struct cl_commit *commits, size_t n, const git_oid *old_tip, const git_oid *new_tip)
+	const struct cl_commit *commits, size_t n, const git_oid *old_tip, const git_oid *new_tip,
+	const struct cl_engine_env *env)
 {
 	const struct cl_check *checks;
 	size_t i, count;
@@ -67,7 +68,7 @@ static int run_checks(struct cl_findings *findings, struct cl_oid_set *seen_blob
 	checks = cl_checks(&count);
 	for (i = 0; i < count; i++) {
 		struct cl_check_ctx ctx = { repo, policy, ref, commits, n, findings, seen_blobs,
-			old_tip, new_tip };
+			old_tip, new_tip, env };
 		if (!checks[i].enabled(policy))
 			continue;
 		if ((error = checks[i].run(&ctx)) < 0)
@@ -212,7 +213,7 @@ int cl_engine_check_push(struct cl_findings *findings, struct cl_engine_stats *s
 			else if (fork_point(&base, repo, &u->new_id, hide.ids, hide.count) == 0)
 				old_tip = &base;
 			if ((error = run_checks(findings, &seen_blobs, repo, policy, u->refname,
-					batch->commits, batch->count, old_tip, &u->new_id)) < 0)
+					batch->commits, batch->count, old_tip, &u->new_id, NULL)) < 0)
 				goto done;
 		}
 		cl_commit_batch_free(batch);
@@ -232,6 +233,14 @@ int cl_engine_check_range(struct cl_findings *findings, struct cl_engine_stats *
 	git_repository *repo, const struct cl_policy *policy, const char *label,
 	const git_oid *tip, const git_oid *hide, size_t hide_count)
 {
+	return cl_engine_check_range_env(findings, stats, repo, policy, label, tip, hide,
+		hide_count, NULL);
+}
+
+int cl_engine_check_range_env(struct cl_findings *findings, struct cl_engine_stats *stats,
+	git_repository *repo, const struct cl_policy *policy, const char *label,
+	const git_oid *tip, const git_oid *hide, size_t hide_count, const struct cl_engine_env *env)
+{
 	struct cl_commit_batch *batch = NULL;
 	int error;
 
@@ -242,7 +251,7 @@ int cl_engine_check_range(struct cl_findings *findings, struct cl_engine_stats *
 	stats->commits_checked = batch->count;
 	/* `clearance check A..B`: the tree of A is what B is compared with. */
 	error = run_checks(findings, NULL, repo, policy, label, batch->commits, batch->count,
-		hide_count ? &hide[0] : NULL, tip);
+		hide_count ? &hide[0] : NULL, tip, env);
 	cl_commit_batch_free(batch);
 	return error;
 }

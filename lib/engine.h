@@ -44,4 +44,20 @@ int cl_engine_check_range(struct cl_findings *findings, struct cl_engine_stats *
 	git_repository *repo, const struct cl_policy *policy, const char *label,
 	const git_oid *tip, const git_oid *hide, size_t hide_count);
 
+/*
+ * What a front-end knows beyond the commits. The bot knows which forge
+ * account each commit email belongs to (the forge says so per pull
+ * request); the hooks know nothing more. NULL members: not known.
+ */
+struct cl_engine_env {
+	/* email -> forge login, as cl_cla_login_fn (cla.h) */
+	int (*login_for_email)(char *login, size_t size, const char *email, void *payload);
+	void *payload;
+};
+
+/* cl_engine_check_range with what the front-end knows (`env` may be NULL). */
+int cl_engine_check_range_env(struct cl_findings *findings, struct cl_engine_stats *stats,
+	git_repository *repo, const struct cl_policy *policy, const char *label,
+	const git_oid *tip, const git_oid *hide, size_t hide_count, const struct cl_engine_env *env);
+
 #endif

@@ -1945,6 +1945,17 @@ const struct cl_dco_options *cl_policy_dco(const struct cl_policy *policy)
 	return &policy->dco;
 }
 
+int cl_policy_set_cla_store(struct cl_policy *policy, const char *path)
+{
+	char *copy = strdup(path);
+
+	if (!copy)
+		return cl_error_set("out of memory");
+	free(policy->cla.store);
+	policy->cla.store = copy;
+	return 0;
+}
+
 const struct cl_cla_options *cl_policy_cla(const struct cl_policy *policy)
 {
 	return &policy->cla;

@@ -98,6 +98,13 @@ const struct cl_header_options *cl_policy_headers(const struct cl_policy *policy
 const struct cl_deps_options *cl_policy_deps(const struct cl_policy *policy);
 const struct cl_policy_section *cl_policy_approvals(const struct cl_policy *policy);
 
+/*
+ * Point the CLA check at `path` whatever the policy says: the bot judges
+ * forge repositories against its own store, and a repository's
+ * .clearance.yml must not send it to another file.
+ */
+int cl_policy_set_cla_store(struct cl_policy *policy, const char *path);
+
 /* Where the policy came from (path or name given at load). */
 const char *cl_policy_source(const struct cl_policy *policy);
 

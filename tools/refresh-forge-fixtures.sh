@@ -43,6 +43,7 @@ const ops = [
   ["post", "/repos/{owner}/{repo}/issues/{issue_number}/labels"],
   ["delete", "/repos/{owner}/{repo}/issues/{issue_number}/labels/{name}"],
   ["get", "/repos/{owner}/{repo}/pulls/{pull_number}"],
+  ["get", "/repos/{owner}/{repo}/pulls/{pull_number}/commits"],
   ["get", "/orgs/{org}/teams/{team_slug}/members"],
   ["post", "/app/installations/{installation_id}/access_tokens"],
 ];
@@ -109,6 +110,7 @@ const gops = [
   ["GET", "/repos/{}/{}/labels"],
   ["POST", "/repos/{}/{}/labels"],
   ["GET", "/repos/{}/{}/pulls/{}"],
+  ["GET", "/repos/{}/{}/pulls/{}/commits"],
   ["GET", "/orgs/{}/teams/search"],
   ["GET", "/teams/{}/members"],
 ];

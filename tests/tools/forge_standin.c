@@ -25,7 +25,8 @@
  *   POST /_standin/teams {"org", "slug", "members": [logins]}
  *   POST /_standin/pulls {"owner", "repo", "title", "base"?, "head"?} a pull
  *        request (it is listed among issues, as GitHub does); base and head
- *        ({ref, sha}) are what GET .../pulls/N answers
+ *        ({ref, sha}) are what GET .../pulls/N answers, "commits" what
+ *        GET .../pulls/N/commits lists
  *   GET  /_standin/state the whole in-memory state
  */
 #include <arpa/inet.h>
@@ -591,6 +592,18 @@ static void h_pull_get(struct standin *st, struct req *rq, struct answer *a)
 		set_answer(a, 200, json_incref(issue));
 }
 
+/* The commits given at creation: [{sha, commit: {author: {name, email}}, author: {login}|null}] */
+static void h_pull_commits(struct standin *st, struct req *rq, struct answer *a)
+{
+	json_t *issue = find_issue(req_repo(st, rq), P(2)), *commits;
+	if (issue == NULL || !json_object_get(issue, "pull_request")) {
+		error_answer(a, 404, "Not Found");
+		return;
+	}
+	commits = json_object_get(issue, "commits");
+	set_answer(a, 200, commits ? json_incref(commits) : json_array());
+}
+
 static void h_issue_edit(struct standin *st, struct req *rq, struct answer *a)
 {
 	json_t *repo = req_repo(st, rq), *issue = find_issue(repo, P(2)), *v;
@@ -796,6 +809,7 @@ static const struct route {
 	{ BOTH, "POST", "/repos/{owner}/{repo}/issues", h_issue_create },
 	{ BOTH, "GET", "/repos/{owner}/{repo}/issues/{issue_number}", h_issue_get },
 	{ BOTH, "GET", "/repos/{owner}/{repo}/pulls/{pull_number}", h_pull_get },
+	{ BOTH, "GET", "/repos/{owner}/{repo}/pulls/{pull_number}/commits", h_pull_commits },
 	{ BOTH, "PATCH", "/repos/{owner}/{repo}/issues/{issue_number}", h_issue_edit },
 	{ BOTH, "POST", "/repos/{owner}/{repo}/issues/{issue_number}/labels", h_labels_add },
 	{ GT, "PUT", "/repos/{owner}/{repo}/issues/{issue_number}/labels", h_labels_put },
@@ -940,6 +954,8 @@ static void control(struct standin *st, struct req *rq, struct answer *a)
 			json_object_set(pr, "base", json_object_get(rq->json, "base"));
 		if (json_object_get(rq->json, "head"))
 			json_object_set(pr, "head", json_object_get(rq->json, "head"));
+		if (json_object_get(rq->json, "commits"))
+			json_object_set(pr, "commits", json_object_get(rq->json, "commits"));
 		json_array_append_new(json_object_get(repo, "issues"), pr);
 		set_answer(a, 201, json_pack("{s:I}", "number", (json_int_t)number));
 	} else {

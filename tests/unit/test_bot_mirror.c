@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "git_daemon_util.h"
 #include "mirror.h"
 
 static char root[64];
@@ -124,52 +125,14 @@ static void test_fetch_file_url(void **state)
 
 static void test_fetch_git_daemon(void **state)
 {
-	char url[256], portfile[256];
-	pid_t pid;
-	int port = 0, i;
+	struct git_daemon d;
+	char url[256];
 	(void)state;
 
-	/* Port 0 is not supported by git daemon: try a few from a per-process base. */
-	snprintf(portfile, sizeof(portfile), "%s/daemon.log", root);
-	for (i = 0; i < 20 && !port; i++) {
-		int candidate = 20000 + (int)(getpid() % 20000) + i * 7;
-		pid = fork();
-		assert_true(pid >= 0);
-		if (pid == 0) {
-			char portarg[32], base[128];
-			snprintf(portarg, sizeof(portarg), "--port=%d", candidate);
-			snprintf(base, sizeof(base), "--base-path=%s", root);
-			freopen(portfile, "w", stderr);
-			execlp("git", "git", "daemon", "--listen=127.0.0.1", portarg, base,
-				"--export-all", "--reuseaddr", "--informative-errors", root, (char *)NULL);
-			_exit(127);
-		}
-		/* Wait until it accepts connections, or it died (port taken). */
-		{
-			int tries, st;
-			for (tries = 0; tries < 100; tries++) {
-				char probe[128];
-				snprintf(probe, sizeof(probe),
-					"git ls-remote git://127.0.0.1:%d/src.git >/dev/null 2>&1", candidate);
-				if (system(probe) == 0) {
-					port = candidate;
-					break;
-				}
-				if (waitpid(pid, &st, WNOHANG) == pid)
-					break;
-				usleep(50000);
-			}
-		}
-		if (!port) {
-			kill(pid, SIGTERM);
-			waitpid(pid, NULL, 0);
-		}
-	}
-	assert_true(port > 0);
-	snprintf(url, sizeof(url), "git://127.0.0.1:%d/src.git", port);
+	assert_int_equal(git_daemon_start(&d, root, "src.git"), 0);
+	snprintf(url, sizeof(url), "git://127.0.0.1:%d/src.git", d.port);
 	fetch_twice(url);
-	kill(pid, SIGTERM);
-	waitpid(pid, NULL, 0);
+	git_daemon_stop(&d);
 }
 
 static void test_unsafe_names_refused(void **state)
