@@ -66,11 +66,20 @@ static void write_file(const char *path, const char *text)
 	fclose(f);
 }
 
+static void bot_start_with(const char *github_auth);
+
 static void bot_start(void)
 {
-	char cfg[512], policy[512], text[2048], out_path[512];
+	bot_start_with("  token: " TEST_TOKEN "\n");
+}
+
+/* `github_auth`: the lines of bot.yml's github section that authenticate. */
+static void bot_start_with(const char *github_auth)
+{
+	char cfg[512], policy[512], text[4096], out_path[512];
 	int i;
 
+	bot_port = 0;
 	snprintf(policy, sizeof(policy), "%s/policy.yml", root);
 	write_file(policy,
 		"dco:\n  enabled: true\n"
@@ -83,15 +92,16 @@ static void bot_start(void)
 		"bot_login: clearance-bot\n"
 		"github:\n"
 		"  webhook_secret: e2e-secret\n"
-		"  token: " TEST_TOKEN "\n"
+		"%s"
 		"  base_url: %s\n"
 		"gitea:\n"
 		"  webhook_secret: e2e-gitea-secret\n"
 		"  token: " TEST_TOKEN "\n"
-		"  base_url: %s\n", root, policy, forge.base, forge.base);
+		"  base_url: %s\n", root, policy, github_auth, forge.base, forge.base);
 	write_file(cfg, text);
 	snprintf(out_path, sizeof(out_path), "%s/bot.out", root);
 	snprintf(bot_log, sizeof(bot_log), "%s/bot.err", root);
+	unlink(out_path);   /* a restart must not read the old port */
 	bot_pid = fork();
 	assert_true(bot_pid >= 0);
 	if (bot_pid == 0) {
@@ -579,6 +589,70 @@ static void test_gitea_pull_request(void **state)
 	standin_assert_clean(&forge, NULL);
 }
 
+/* ---- GitHub App: check runs with annotations instead of statuses ---- */
+
+static int check_run_ready(json_t *repo, void *arg)
+{
+	const char *sha = arg;
+	json_t *r;
+	size_t i;
+	json_array_foreach(json_object_get(repo, "check_runs"), i, r)
+		if (!strcmp(json_string_value(json_object_get(r, "head_sha")), sha) &&
+		    !strcmp(json_string_value(json_object_get(r, "name")), "clearance/headers"))
+			return 1;
+	return 0;
+}
+
+static void test_app_check_runs(void **state)
+{
+	char base[64], head[64], body[1024], auth[1024];
+	json_t *created, *repo, *r, *run = NULL, *note;
+	long long number;
+	size_t i;
+	(void)state;
+
+	/* The same bot, now authenticated as a GitHub App installation. */
+	sh("openssl genrsa -out %s/app.pem 2048 2>/dev/null", root);
+	snprintf(auth, sizeof(auth), "  app_id: 4242\n  private_key_path: %s/app.pem\n"
+		"  installation_id: 77\n", root);
+	bot_stop();
+	bot_start_with(auth);
+
+	sh("cd %s/work && git checkout -q main && printf 'headers:\n  enabled: true\n' > .clearance.yml && "
+	   "git commit -q -s -am 'Require license headers' && git push -q ../forge/acme/widget.git main", root);
+	sh_out(base, sizeof(base), "git -C %s/work rev-parse main", root);
+	sh("cd %s/work && git checkout -q -b no-header && mkdir -p src && "
+	   "printf 'int main(void)\\n{\\n\\treturn 0;\\n}\\n' > src/tool.c && git add src && "
+	   "git commit -q -s -m 'A tool without a header'", root);
+	sh_out(head, sizeof(head), "git -C %s/work rev-parse HEAD", root);
+	snprintf(body, sizeof(body), "{\"owner\": \"acme\", \"repo\": \"widget\", \"title\": \"tool\", "
+		"\"base\": {\"ref\": \"main\", \"sha\": \"%s\"}, \"head\": {\"ref\": \"no-header\", "
+		"\"sha\": \"%s\"}}", base, head);
+	created = standin_control(&forge, "POST", "pulls", body);
+	number = json_integer_value(json_object_get(created, "number"));
+	json_decref(created);
+	sh("cd %s/work && git push -q ../forge/acme/widget.git HEAD:refs/pull/%lld/head", root, number);
+
+	deliver_pr("pull_request.opened.json", "opened", number, base, head);
+	repo = wait_for(check_run_ready, head, "a clearance/headers check run");
+	json_array_foreach(json_object_get(repo, "check_runs"), i, r)
+		if (!strcmp(json_string_value(json_object_get(r, "name")), "clearance/headers") &&
+		    !strcmp(json_string_value(json_object_get(r, "head_sha")), head))
+			run = r;
+	assert_non_null(run);
+	assert_string_equal(json_string_value(json_object_get(run, "conclusion")), "failure");
+	note = json_array_get(json_object_get(run, "annotations"), 0);
+	assert_non_null(note);
+	assert_string_equal(json_string_value(json_object_get(note, "path")), "src/tool.c");
+	assert_string_equal(json_string_value(json_object_get(note, "annotation_level")), "failure");
+	/* No commit status for it: the check run replaces it. */
+	assert_null(status_of(repo, head, "clearance/headers"));
+	json_decref(repo);
+	/* The installation token was asked for, and the token is in no log. */
+	assert_true(standin_count(&forge, "POST", "/app/installations/77/access_tokens") >= 1);
+	standin_assert_clean(&forge, NULL);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -586,6 +660,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_push_dependency_issue),
 		cmocka_unit_test(test_pull_request_cla),
 		cmocka_unit_test(test_gitea_pull_request),
+		cmocka_unit_test(test_app_check_runs),
 	};
 	char *copy;
 	(void)argc;
