@@ -390,43 +390,74 @@ static int write_output(const struct cl_buf *text, json_t *doc)
 	return 0;
 }
 
+/* The options both subcommands take. */
+struct deps_args {
+	const char *operand;   /* REV or A..B */
+	const char *dir;       /* -C */
+	const char *format;
+	const char *policy;    /* --policy (diff only) */
+};
+
+/*
+ * Parse argv into `a` (format preset to the default), and check the format
+ * against `formats`. @return 0 to go on, or 1 to stop with *status
+ * (--help, or a usage error already reported).
+ */
+static int deps_parse_args(struct deps_args *a, int *status, int argc, char **argv,
+	int allow_policy, const char *const *formats, size_t nformats)
+{
+	size_t f;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			deps_usage(stdout);
+			*status = CL_EXIT_OK;
+			return 1;
+		} else if (!strcmp(argv[i], "--format") && i + 1 < argc) {
+			a->format = argv[++i];
+		} else if (!strncmp(argv[i], "--format=", 9)) {
+			a->format = argv[i] + 9;
+		} else if (allow_policy && !strcmp(argv[i], "--policy") && i + 1 < argc) {
+			a->policy = argv[++i];
+		} else if (!strcmp(argv[i], "-C") && i + 1 < argc) {
+			a->dir = argv[++i];
+		} else if (argv[i][0] != '-' && !a->operand) {
+			a->operand = argv[i];
+		} else {
+			deps_usage(stderr);
+			*status = CL_EXIT_CONFIG;
+			return 1;
+		}
+	}
+	for (f = 0; f < nformats; f++)
+		if (!strcmp(a->format, formats[f]))
+			return 0;
+	fprintf(stderr, "clearance: unknown format '%s' (%s, %s or %s)\n", a->format,
+		formats[0], formats[1], formats[2]);
+	*status = CL_EXIT_CONFIG;
+	return 1;
+}
+
 static int deps_inventory(int argc, char **argv)
 {
 	static const char *const formats[] = { "csv", "json", "cyclonedx" };
-	const char *rev = NULL, *dir = NULL, *format = "csv";
+	struct deps_args args = { NULL, NULL, "csv", NULL };
+	const char *rev, *dir, *format;
 	struct inventory_problems problems = { 0 };
 	struct cl_dep_list deps = CL_DEP_LIST_INIT;
 	struct cl_buf text = CL_BUF_INIT;
 	git_repository *repo = NULL;
 	git_tree *tree = NULL;
 	json_t *doc = NULL;
-	size_t f;
-	int i, rc = CL_EXIT_CONFIG, error;
+	int rc = CL_EXIT_CONFIG, error;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			deps_usage(stdout);
-			return CL_EXIT_OK;
-		} else if (!strcmp(argv[i], "--format") && i + 1 < argc) {
-			format = argv[++i];
-		} else if (!strncmp(argv[i], "--format=", 9)) {
-			format = argv[i] + 9;
-		} else if (!strcmp(argv[i], "-C") && i + 1 < argc) {
-			dir = argv[++i];
-		} else if (argv[i][0] != '-' && !rev) {
-			rev = argv[i];
-		} else {
-			deps_usage(stderr);
-			return CL_EXIT_CONFIG;
-		}
-	}
-	for (f = 0; f < sizeof(formats) / sizeof(formats[0]); f++)
-		if (!strcmp(format, formats[f]))
-			break;
-	if (f == sizeof(formats) / sizeof(formats[0])) {
-		fprintf(stderr, "clearance: unknown format '%s' (csv, json or cyclonedx)\n", format);
-		return CL_EXIT_CONFIG;
-	}
+	if (deps_parse_args(&args, &rc, argc, argv, 0, formats, 3))
+		return rc;
+	rev = args.operand;
+	dir = args.dir;
+	format = args.format;
+	rc = CL_EXIT_CONFIG;
 
 	git_libgit2_init();
 	if (git_repository_open_ext(&repo, dir ? dir : ".", 0, NULL) < 0) {
@@ -606,7 +637,8 @@ static int split_range(char **a, char **b, const char *range)
 static int deps_diff(int argc, char **argv)
 {
 	static const char *const formats[] = { "text", "json", "cyclonedx" };
-	const char *range = NULL, *dir = NULL, *format = "text", *given = NULL;
+	struct deps_args args = { NULL, NULL, "text", NULL };
+	const char *range, *dir, *format, *given;
 	struct cl_deps_deltas deltas = CL_DEPS_DELTAS_INIT;
 	struct cl_policy *policy = NULL;
 	struct cl_buf text = CL_BUF_INIT;
@@ -614,35 +646,16 @@ static int deps_diff(int argc, char **argv)
 	git_tree *ta = NULL, *tb = NULL;
 	char *a = NULL, *b = NULL, *source = NULL;
 	json_t *doc = NULL;
-	size_t f, i;
-	int rc = CL_EXIT_CONFIG, error, n;
+	size_t i;
+	int rc = CL_EXIT_CONFIG, error;
 
-	for (n = 1; n < argc; n++) {
-		if (!strcmp(argv[n], "--help") || !strcmp(argv[n], "-h")) {
-			deps_usage(stdout);
-			return CL_EXIT_OK;
-		} else if (!strcmp(argv[n], "--format") && n + 1 < argc) {
-			format = argv[++n];
-		} else if (!strncmp(argv[n], "--format=", 9)) {
-			format = argv[n] + 9;
-		} else if (!strcmp(argv[n], "--policy") && n + 1 < argc) {
-			given = argv[++n];
-		} else if (!strcmp(argv[n], "-C") && n + 1 < argc) {
-			dir = argv[++n];
-		} else if (argv[n][0] != '-' && !range) {
-			range = argv[n];
-		} else {
-			deps_usage(stderr);
-			return CL_EXIT_CONFIG;
-		}
-	}
-	for (f = 0; f < sizeof(formats) / sizeof(formats[0]); f++)
-		if (!strcmp(format, formats[f]))
-			break;
-	if (f == sizeof(formats) / sizeof(formats[0])) {
-		fprintf(stderr, "clearance: unknown format '%s' (text, json or cyclonedx)\n", format);
-		return CL_EXIT_CONFIG;
-	}
+	if (deps_parse_args(&args, &rc, argc, argv, 1, formats, 3))
+		return rc;
+	range = args.operand;
+	dir = args.dir;
+	format = args.format;
+	given = args.policy;
+	rc = CL_EXIT_CONFIG;
 	if (!range) {
 		deps_usage(stderr);
 		return CL_EXIT_CONFIG;
