@@ -814,6 +814,21 @@ int cl_forge_issue_reopen(struct cl_forge *f, const struct cl_forge_repo *repo, 
 	return forge_issue_state(f, repo, number, "open");
 }
 
+int cl_forge_repo_parse(struct cl_forge_repo *out, char *owner, size_t size, const char *full_name)
+{
+	const char *slash = full_name ? strchr(full_name, '/') : NULL;
+
+	if (!slash || slash == full_name || !slash[1] || strchr(slash + 1, '/') ||
+	    (size_t)(slash - full_name) >= size)
+		return cl_error_setc(CL_EINVALID, "'%s' is not an owner/repo name",
+			full_name ? full_name : "");
+	memcpy(owner, full_name, (size_t)(slash - full_name));
+	owner[slash - full_name] = '\0';
+	out->owner = owner;
+	out->name = slash + 1;
+	return 0;
+}
+
 /* ---- pull requests ---- */
 
 static int forge_pull_string(char **out, json_t *pr, const char *side, const char *key)

@@ -69,6 +69,13 @@ struct cl_forge_repo {
 	const char *name;
 };
 
+/*
+ * Split "owner/name" (as webhook payloads write it) into `out`, the owner
+ * copied into `owner` (`size` bytes); out->name points into `full_name`.
+ * @return 0, or CL_EINVALID when it is not one owner and one name.
+ */
+int cl_forge_repo_parse(struct cl_forge_repo *out, char *owner, size_t size, const char *full_name);
+
 /* ---- lifecycle ---- */
 
 /*

@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "error.h"
 #include "mirror.h"
+#include "oid_list.h"
 #include "policy_layers.h"
 
 void cl_repo_check_dispose(struct cl_repo_check *rc)
@@ -117,13 +118,10 @@ static int clone_url_of(char **out, struct cl_forge *forge, const char *full_nam
 {
 	struct cl_forge_repo fr;
 	char owner[256];
-	const char *slash = strchr(full_name, '/');
+	int error;
 
-	if (!slash || (size_t)(slash - full_name) >= sizeof(owner))
-		return cl_error_setc(CL_EINVALID, "'%s' is not owner/repo", full_name);
-	snprintf(owner, sizeof(owner), "%.*s", (int)(slash - full_name), full_name);
-	fr.owner = owner;
-	fr.name = slash + 1;
+	if ((error = cl_forge_repo_parse(&fr, owner, sizeof(owner), full_name)) < 0)
+		return error;
 	return cl_forge_clone_url(out, forge, &fr);
 }
 
@@ -151,12 +149,44 @@ int cl_repo_check_base_policy(struct cl_policy **out, struct cl_bot *bot, struct
 	return error;
 }
 
+static git_odb *odb_of(git_repository *repo)
+{
+	git_odb *odb = NULL;
+	/* The repository keeps its own reference; this one is released at once. */
+	if (git_repository_odb(&odb, repo) == 0)
+		git_odb_free(odb);
+	return odb;
+}
+
+/* The tips of every branch of the mirror but `except`. */
+static int other_tips(struct cl_oid_list *out, git_repository *repo, const char *except)
+{
+	git_reference_iterator *it = NULL;
+	git_reference *ref = NULL;
+	int error = 0;
+
+	if (git_reference_iterator_glob_new(&it, repo, "refs/heads/*") < 0)
+		return cl_error_from_git("cannot list the mirror's branches");
+	while (git_reference_next(&ref, it) == 0) {
+		const git_oid *id = git_reference_target(ref);
+		if (id && strcmp(git_reference_name(ref), except) != 0 &&
+		    (error = cl_oid_list_add(out, id)) < 0)
+			break;
+		git_reference_free(ref);
+		ref = NULL;
+	}
+	git_reference_free(ref);
+	git_reference_iterator_free(it);
+	return error;
+}
+
 int cl_repo_check_run(struct cl_repo_check *out, struct cl_bot *bot, struct cl_forge *forge,
 	const struct cl_repo_check_spec *spec)
 {
 	struct cl_mirror_options mopts = CL_MIRROR_OPTIONS_INIT;
 	struct cl_repo_check rc;
 	char *url = NULL, *user = NULL, *password = NULL;
+	struct cl_oid_list others = CL_OID_LIST_INIT;
 	git_oid tip, hide;
 	int error, has_hide = 0;
 
@@ -182,7 +212,18 @@ int cl_repo_check_run(struct cl_repo_check *out, struct cl_bot *bot, struct cl_f
 		has_hide = !git_oid_is_zero(&hide);
 	}
 
-	error = cl_repo_check_policy(&rc.policy, bot, rc.repo, spec->full_name, spec->policy_rev);
+	{
+		git_oid prev;
+		const char *rev = spec->policy_rev;
+		/*
+		 * After a force push the commit before it may be unknown to the
+		 * mirror; the push has landed anyway (a forge cannot refuse it), so
+		 * the follow-up runs under the policy at its tip.
+		 */
+		if (git_oid_fromstr(&prev, rev) < 0 || !git_odb_exists(odb_of(rc.repo), &prev))
+			rev = spec->tip;
+		error = cl_repo_check_policy(&rc.policy, bot, rc.repo, spec->full_name, rev);
+	}
 	if (error == CL_EINVALID || error == CL_ETOOBIG) {
 		/* The repository's mistake, not the bot's: reported, not retried. */
 		if (!(rc.policy_error = strdup(cl_error_last()))) {
@@ -196,13 +237,27 @@ int cl_repo_check_run(struct cl_repo_check *out, struct cl_bot *bot, struct cl_f
 		goto done;
 	if (bot->store_path && (error = cl_policy_set_cla_store(rc.policy, bot->store_path)) < 0)
 		goto done;
-	if ((error = cl_engine_check_range_env(rc.findings, &rc.stats, rc.repo, rc.policy,
-			spec->label, &tip, has_hide ? &hide : NULL, has_hide ? 1 : 0, spec->env)) < 0)
+	if (has_hide && !git_odb_exists(odb_of(rc.repo), &hide)) {
+		/*
+		 * A force push can name a `before` the mirror never saw. Then what
+		 * is new is what no other branch of the mirror reaches, as for a
+		 * new branch; never the whole history.
+		 */
+		if ((error = other_tips(&others, rc.repo, spec->label)) < 0)
+			goto done;
+		error = cl_engine_check_range_env(rc.findings, &rc.stats, rc.repo, rc.policy,
+			spec->label, &tip, others.ids, others.count, spec->env);
+	} else {
+		error = cl_engine_check_range_env(rc.findings, &rc.stats, rc.repo, rc.policy,
+			spec->label, &tip, has_hide ? &hide : NULL, has_hide ? 1 : 0, spec->env);
+	}
+	if (error < 0)
 		goto done;
 ok:
 	*out = rc;
 	memset(&rc, 0, sizeof(rc));
 done:
+	cl_oid_list_dispose(&others);
 	wipe(password);
 	free(user);
 	free(url);

@@ -175,18 +175,6 @@ done:
 	return error;
 }
 
-static int split_repo(struct cl_forge_repo *out, char *owner, size_t size, const char *full)
-{
-	const char *slash = strchr(full, '/');
-
-	if (!slash || slash == full || !slash[1] || (size_t)(slash - full) >= size)
-		return cl_error_setc(CL_EINVALID, "'%s' is not owner/repo", full);
-	snprintf(owner, size, "%.*s", (int)(slash - full), full);
-	out->owner = owner;
-	out->name = slash + 1;
-	return 0;
-}
-
 int cl_bot_review_pr(struct cl_bot *bot, struct cl_forge *forge, const struct cl_webhook_event *ev)
 {
 	struct cl_repo_check rc;
@@ -205,7 +193,7 @@ int cl_bot_review_pr(struct cl_bot *bot, struct cl_forge *forge, const struct cl
 	if (!ev->repo_full_name || !ev->pr_number || !ev->head_sha || !ev->base_sha || !ev->base_ref)
 		return cl_error_setc(CL_EINVALID, "pull request event without repository, number, "
 			"base or head");
-	if ((error = split_repo(&repo, owner, sizeof(owner), ev->repo_full_name)) < 0)
+	if ((error = cl_forge_repo_parse(&repo, owner, sizeof(owner), ev->repo_full_name)) < 0)
 		return error;
 	snprintf(base_spec, sizeof(base_spec), "+refs/heads/%s:refs/heads/%s", ev->base_ref, ev->base_ref);
 	snprintf(head_spec, sizeof(head_spec), "+refs/pull/%lld/head:refs/pull/%lld/head",

@@ -462,6 +462,26 @@ static void test_push_dependency_issue(void **state)
 	assert_int_equal(n, 1);
 	json_decref(repo);
 
+	/* A force push naming a `before` the mirror never saw is still processed. */
+	{
+		char out[8192], id[64];
+		int i, done = 0;
+		deliver_push("1111111111111111111111111111111111111111", after);
+		snprintf(id, sizeof(id), "e2e-%d-%d", (int)getpid(), delivery_seq);
+		for (i = 0; i < 600 && !done; i++) {
+			sh_out(out, sizeof(out), "%s deliveries --data-dir %s/data list --state done "
+				"--limit 100", clearance_bin, root);
+			done = strstr(out, id) != NULL;
+			if (!done)
+				usleep(100000);
+		}
+		if (!done) {
+			sh("%s deliveries --data-dir %s/data list --limit 100 >&2; cat %s >&2", clearance_bin,
+				root, bot_log);
+			fail_msg("the force-push delivery %s was not processed", id);
+		}
+	}
+
 	/* Removing it closes the issue, with a comment. */
 	push_main(before, after, sizeof(before),
 		"printf '{\"name\": \"w\", \"dependencies\": {}}\\n' > package.json");
