@@ -43,7 +43,7 @@ UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
 TOOL_SRC  := $(sort $(wildcard tests/tools/*.c))
 FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 TEMPLATES := $(sort $(wildcard templates/*))
-HOOKS     := pre-receive update
+HOOKS     := pre-receive update post-receive
 
 .DEFAULT_GOAL := all
 

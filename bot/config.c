@@ -27,7 +27,8 @@ enum kind {
 	K_LLONG,      /* long long within [min, max] */
 	K_LISTEN,     /* "host:port" into listen_address and port */
 	K_DURABILITY, /* process | power */
-	K_SECRET_FILE /* a path; the file's content goes to `off` */
+	K_SECRET_FILE, /* a path; the file's content goes to `off` */
+	K_STRINGS     /* a list of strings: char **, NULL-terminated */
 };
 
 struct key {
@@ -43,6 +44,8 @@ struct key {
 #define GH(m) (offsetof(struct cl_bot_config, github) + offsetof(struct cl_bot_forge_config, m))
 #define GT(m) (offsetof(struct cl_bot_config, gitea) + offsetof(struct cl_bot_forge_config, m))
 
+#define DASHBOARD_TOKEN_HINT "16 to 256 characters of A-Z a-z 0-9 - . _ ~ + / =, such as the output of " \
+	"openssl rand -hex 32"
 #define URL_HINT "write the API root, such as https://api.github.com or https://gitea.example.com/api/v1"
 
 static const struct key keys[] = {
@@ -66,6 +69,16 @@ static const struct key keys[] = {
 	{ "workers", "retry_base_ms", K_UINT, CFG(retry_base_ms), 1, 86400000, NULL },
 	{ "workers", "retry_max_ms", K_UINT, CFG(retry_max_ms), 1, 86400000, NULL },
 	{ "workers", "lease_seconds", K_UINT, CFG(lease_seconds), 5, 86400, NULL },
+	{ "", "events_secret", K_STRING, CFG(events_secret), 0, 0,
+	  "the secret hosted repositories sign their push events with (install-hooks --bot)" },
+	{ "", "events_secret_file", K_SECRET_FILE, CFG(events_secret), 0, 0, NULL },
+	{ "", "tracker", K_STRING, CFG(tracker), 0, 0,
+	  "OWNER/REPO of the OSPO tracker where hosted repositories' issues are opened" },
+	{ "", "tracker_forge", K_STRING, CFG(tracker_forge), 0, 0, "write github or gitea" },
+	{ "", "labels", K_STRINGS, CFG(labels), 0, 0, "a list of label names, such as [ospo]" },
+	{ "", "assignees", K_STRINGS, CFG(assignees), 0, 0, "a list of forge logins" },
+	{ "", "dashboard_token", K_STRING, CFG(dashboard_token), 0, 0, DASHBOARD_TOKEN_HINT },
+	{ "", "dashboard_token_file", K_SECRET_FILE, CFG(dashboard_token), 0, 0, NULL },
 	{ "github", "webhook_secret", K_STRING, GH(webhook_secret), 0, 0, NULL },
 	{ "github", "webhook_secret_file", K_SECRET_FILE, GH(webhook_secret), 0, 0, NULL },
 	{ "github", "base_url", K_STRING, GH(base_url), 0, 0, URL_HINT },
@@ -90,6 +103,8 @@ static const struct { const char *var; size_t off; } env_secrets[] = {
 	{ "CLEARANCE_GITHUB_TOKEN", GH(token) },
 	{ "CLEARANCE_GITEA_WEBHOOK_SECRET", GT(webhook_secret) },
 	{ "CLEARANCE_GITEA_TOKEN", GT(token) },
+	{ "CLEARANCE_EVENTS_SECRET", CFG(events_secret) },
+	{ "CLEARANCE_DASHBOARD_TOKEN", CFG(dashboard_token) },
 };
 
 struct loader {
@@ -195,6 +210,50 @@ static int set_listen(struct loader *ld, const yaml_mark_t *mark, const char *va
 	return set_string(&ld->cfg->listen_address, host, hlen);
 }
 
+static void strings_free(char **items)
+{
+	size_t i;
+	for (i = 0; items && items[i]; i++)
+		free(items[i]);
+	free(items);
+}
+
+/* A YAML sequence of non-empty scalars (at most 64) into a NULL-terminated array. */
+static int set_strings(struct loader *ld, const struct key *k, char ***slot, yaml_node_t *node)
+{
+	yaml_node_item_t *item;
+	char **items;
+	size_t n = 0;
+	int error;
+
+	if (node->type != YAML_SEQUENCE_NODE)
+		return config_error(ld, &node->start_mark, k->hint, "expected a list for '%s'", k->name);
+	if (node->data.sequence.items.top - node->data.sequence.items.start > 64)
+		return config_error(ld, &node->start_mark, NULL, "more than 64 entries in '%s'", k->name);
+	if (!(items = calloc((size_t)(node->data.sequence.items.top - node->data.sequence.items.start) + 1,
+			sizeof(*items))))
+		return cl_error_set("out of memory");
+	for (item = node->data.sequence.items.start; item < node->data.sequence.items.top; item++) {
+		yaml_node_t *v = yaml_document_get_node(&ld->doc, *item);
+		if (!v || v->type != YAML_SCALAR_NODE || v->data.scalar.length == 0 ||
+		    strlen((const char *)v->data.scalar.value) != v->data.scalar.length) {
+			error = config_error(ld, v ? &v->start_mark : &node->start_mark, k->hint,
+				"entries of '%s' are non-empty strings", k->name);
+			strings_free(items);
+			return error;
+		}
+		if ((error = set_string(&items[n], (const char *)v->data.scalar.value,
+				v->data.scalar.length)) < 0) {
+			strings_free(items);
+			return error;
+		}
+		n++;
+	}
+	strings_free(*slot);
+	*slot = items;
+	return 0;
+}
+
 static int apply(struct loader *ld, size_t index, yaml_node_t *node)
 {
 	const struct key *k = &keys[index];
@@ -205,6 +264,8 @@ static int apply(struct loader *ld, size_t index, yaml_node_t *node)
 		k->kind == K_LISTEN || k->kind == K_DURABILITY ? "a string" : "a whole number";
 	char hint[128];
 
+	if (k->kind == K_STRINGS)
+		return set_strings(ld, k, (char ***)(void *)(base + k->off), node);
 	if (node->type != YAML_SCALAR_NODE)
 		return config_error(ld, &node->start_mark, k->hint, "expected %s for '%s%s%s'",
 			kind_text, k->section, *k->section ? "." : "", k->name);
@@ -235,6 +296,8 @@ static int apply(struct loader *ld, size_t index, yaml_node_t *node)
 			return config_error(ld, &node->start_mark, k->hint,
 				"invalid value '%s' for 'durability'", value);
 		return 0;
+	case K_STRINGS:
+		break;   /* handled above: not a scalar */
 	case K_UINT:
 	case K_SIZE:
 	case K_LLONG:
@@ -410,6 +473,19 @@ static int load_file(struct cl_bot_config *cfg, const char *path)
 			"(hint: write gitea or forgejo)", path, cfg->gitea.kind);
 		goto done;
 	}
+	if (cfg->tracker_forge && strcmp(cfg->tracker_forge, "github") && strcmp(cfg->tracker_forge, "gitea")) {
+		error = cl_error_setc(CL_EINVALID, "%s: invalid value '%s' for 'tracker_forge' "
+			"(hint: write github or gitea)", path, cfg->tracker_forge);
+		goto done;
+	}
+	if (cfg->tracker) {
+		const char *slash = strchr(cfg->tracker, '/');
+		if (!slash || slash == cfg->tracker || !slash[1] || strchr(slash + 1, '/')) {
+			error = cl_error_setc(CL_EINVALID, "%s: invalid value '%s' for 'tracker' "
+				"(hint: write OWNER/REPO, such as acme/ospo)", path, cfg->tracker);
+			goto done;
+		}
+	}
 	if (cfg->retry_max_ms < cfg->retry_base_ms) {
 		error = cl_error_setc(CL_EINVALID, "%s: 'workers.retry_max_ms' is below 'workers.retry_base_ms'",
 			path);
@@ -422,6 +498,23 @@ done:
 		yaml_parser_delete(&parser);
 	cl_buf_dispose(&buf);
 	return error;
+}
+
+/*
+ * The dashboard token travels in a cookie and a header, so it is held to
+ * characters both carry unquoted; short ones are refused because the
+ * token is the dashboard's only lock. The message never quotes the value:
+ * it is a secret, possibly from the environment.
+ */
+static int check_dashboard_token(const char *token, const char *where)
+{
+	size_t len = strlen(token);
+
+	if (len >= 16 && len <= 256 &&
+	    strspn(token, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/=") == len)
+		return 0;
+	return cl_error_setc(CL_EINVALID, "%s: invalid value for 'dashboard_token' (hint: %s)",
+		where ? where : "bot.yml", DASHBOARD_TOKEN_HINT);
 }
 
 int cl_bot_config_load(struct cl_bot_config **out, const char *path)
@@ -441,6 +534,10 @@ int cl_bot_config_load(struct cl_bot_config **out, const char *path)
 				v, strlen(v))) < 0)
 			goto done;
 	}
+	if (cfg->dashboard_token && (error = check_dashboard_token(cfg->dashboard_token,
+			getenv("CLEARANCE_DASHBOARD_TOKEN") && *getenv("CLEARANCE_DASHBOARD_TOKEN") ?
+			"CLEARANCE_DASHBOARD_TOKEN" : path)) < 0)
+		goto done;
 	*out = cfg;
 	cfg = NULL;
 done:
@@ -473,5 +570,17 @@ void cl_bot_config_free(struct cl_bot_config *cfg)
 	free(cfg->bot_login);
 	forge_dispose(&cfg->github);
 	forge_dispose(&cfg->gitea);
+	if (cfg->events_secret) {
+		memset(cfg->events_secret, 0, strlen(cfg->events_secret));
+		free(cfg->events_secret);
+	}
+	free(cfg->tracker);
+	free(cfg->tracker_forge);
+	if (cfg->dashboard_token) {
+		memset(cfg->dashboard_token, 0, strlen(cfg->dashboard_token));
+		free(cfg->dashboard_token);
+	}
+	strings_free(cfg->labels);
+	strings_free(cfg->assignees);
 	free(cfg);
 }

@@ -55,6 +55,27 @@ struct cl_bot_config {
 	unsigned int lease_seconds;   /* a claim older than this is taken back, 600 */
 
 	struct cl_bot_forge_config github, gitea;
+
+	/*
+	 * Hosted repositories (docs/bot.md "Hosted repositories"): their
+	 * post-receive posts push events to /events/push, signed with this
+	 * secret (NULL: the route refuses everything), and their issues go to
+	 * `tracker` ("owner/repo") on `tracker_forge` ("github" or "gitea";
+	 * NULL: github when it has credentials, else gitea) unless the event
+	 * names a tracker of its own.
+	 */
+	char *events_secret;
+	char *tracker;
+	char *tracker_forge;
+	/* Added to every follow-up issue (forge pushes too); NULL-terminated or NULL. */
+	char **labels;
+	char **assignees;
+	/*
+	 * GET /dashboard (bot/dashboard.h) asks for this token (Bearer header
+	 * or cookie); NULL: the dashboard is off (404). 16 to 256 characters
+	 * that are safe in a cookie and a header, checked at load.
+	 */
+	char *dashboard_token;
 };
 
 /*

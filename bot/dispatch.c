@@ -5,6 +5,7 @@
  * Divisions: set-up; push follow-up; comments; cl_bot_process.
  */
 #include "bot.h"
+#include "approval_bot.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include "buf.h"
 #include "error.h"
 #include "cla_store.h"
+#include "events.h"
 #include "followup.h"
 #include "identities.h"
 #include "metrics.h"
@@ -99,6 +101,11 @@ int cl_bot_new(struct cl_bot **out, const struct cl_bot_config *config)
 	    (error = cl_db_open(&db, path.ptr, NULL, "followup", cl_followup_schema,
 			cl_followup_schema_count)) < 0)
 		goto done;
+	/* and the hosted repositories' tables (events.h) */
+	cl_db_close(db);
+	db = NULL;
+	if ((error = cl_events_store_open(&db, path.ptr, 1)) < 0)
+		goto done;
 	bot->store_path = path.ptr;
 	cl_buf_init(&path, 0);
 	*out = bot;
@@ -159,15 +166,18 @@ static int bot_push(struct cl_bot *bot, struct cl_forge *forge, const char *forg
 	struct cl_repo_check_spec spec;
 	struct cl_followup_target target;
 	struct cl_followup_stats stats;
+	const char **labels = NULL, **assignees = NULL;
 	char refspec[600], owner[256];
-	const char *refspecs[1], *slash;
+	const char *refspecs[1];
 	int error, enforced;
+
+	memset(&target, 0, sizeof(target));
 
 	if (!ev->push_ref || is_zero(ev->push_after) || strncmp(ev->push_ref, "refs/heads/", 11))
 		return 0;   /* deletions and tags: nothing a person must follow up */
-	slash = ev->repo_full_name ? strchr(ev->repo_full_name, '/') : NULL;
-	if (!slash || (size_t)(slash - ev->repo_full_name) >= sizeof(owner))
-		return cl_error_setc(CL_EINVALID, "push event without an owner/repo name");
+	if ((error = cl_forge_repo_parse(&target.tracker, owner, sizeof(owner),
+			ev->repo_full_name)) < 0)
+		return error;
 	snprintf(refspec, sizeof(refspec), "+%s:%s", ev->push_ref, ev->push_ref);
 	refspecs[0] = refspec;
 
@@ -182,7 +192,6 @@ static int bot_push(struct cl_bot *bot, struct cl_forge *forge, const char *forg
 	spec.hide = is_zero(ev->push_before) ? NULL : ev->push_before;
 	spec.label = ev->push_ref;
 	memset(&rc, 0, sizeof(rc));
-	/* A force push leaves `before` unreachable from the fetched ref: fetch it too. */
 	if ((error = cl_repo_check_run(&rc, bot, forge, &spec)) < 0)
 		return error;
 	if (!rc.policy) {
@@ -194,16 +203,19 @@ static int bot_push(struct cl_bot *bot, struct cl_forge *forge, const char *forg
 		goto done;
 	}
 
-	snprintf(owner, sizeof(owner), "%.*s", (int)(slash - ev->repo_full_name), ev->repo_full_name);
-	memset(&target, 0, sizeof(target));
 	target.forge = forge;
 	target.forge_name = forge_name;
-	target.tracker.owner = owner;
-	target.tracker.name = slash + 1;
 	target.source = ev->repo_full_name;
+	/* the policy's bot.labels / bot.assignees, and the bot config's defaults */
+	if ((error = cl_bot_issue_people(&labels, &assignees, bot->config, rc.policy)) < 0)
+		goto done;
+	target.labels = labels;
+	target.assignees = assignees;
 	error = cl_followup_sync(&stats, db, &target, rc.repo, rc.policy, ev->push_ref,
 		ev->push_before ? ev->push_before : "0", ev->push_after, rc.findings);
 done:
+	free(labels);
+	free(assignees);
 	cl_repo_check_dispose(&rc);
 	return error;
 }
@@ -317,7 +329,6 @@ static int bot_comment(struct cl_bot *bot, struct cl_forge *forge, const struct 
 	struct cl_forge_repo repo;
 	struct cl_policy *policy = NULL;
 	char owner[256];
-	const char *slash;
 	int error, recheck;
 
 	if (!ev->comment_on_pr || !ev->comment_body || strcmp(ev->action ? ev->action : "", "created"))
@@ -327,12 +338,8 @@ static int bot_comment(struct cl_bot *bot, struct cl_forge *forge, const struct 
 		return 0;
 	if (ev->comment_author && strstr(ev->comment_author, "[bot]"))
 		return 0;
-	slash = ev->repo_full_name ? strchr(ev->repo_full_name, '/') : NULL;
-	if (!slash || (size_t)(slash - ev->repo_full_name) >= sizeof(owner))
-		return cl_error_setc(CL_EINVALID, "comment event without an owner/repo name");
-	snprintf(owner, sizeof(owner), "%.*s", (int)(slash - ev->repo_full_name), ev->repo_full_name);
-	repo.owner = owner;
-	repo.name = slash + 1;
+	if ((error = cl_forge_repo_parse(&repo, owner, sizeof(owner), ev->repo_full_name)) < 0)
+		return error;
 	recheck = wants_recheck(ev->comment_body);
 	/* Cheap first: most comments are neither a command nor a signature. */
 	if (!recheck && !is_signing_comment(ev->comment_body, CL_CLA_SIGN_SENTENCE_DEFAULT) &&
@@ -372,10 +379,22 @@ int cl_bot_process(const struct cl_delivery *d, void *payload)
 	struct cl_forge *forge = which == CL_FORGE_GITEA ? bot->gitea : bot->github;
 	int error;
 
+	if (!strcmp(d->forge, CL_EVENTS_FORGE))
+		return cl_bot_hosted_process(bot, d);   /* a hosted repository's post-receive */
 	if ((error = cl_webhook_decode(&ev, which, d->event, d->body, d->body_len)) < 0)
 		return error;
 	if (!forge) {
 		error = 0;   /* no credentials for this forge: accepted, nothing to report */
+		goto done;
+	}
+	/* Outbound contribution approvals (approval_bot.h): the expiry sweep runs with
+	 * every delivery; a failed one is logged and tried again with the next. */
+	if (cl_bot_approvals_sweep(bot, forge, cl_bot_approvals_now()) < 0) {
+		fprintf(stderr, "clearance: event=approvals-sweep error=\"%s\"\n", cl_error_last());
+		cl_error_clear();
+	}
+	if ((error = cl_bot_approvals_event(bot, forge, ev)) != 0) {
+		error = error > 0 ? 0 : error;   /* a request or a decision: handled */
 		goto done;
 	}
 	if (!strcmp(ev->event, "pull_request") && ev->action &&

@@ -356,7 +356,40 @@ static int headers_still_bad(int *bad, const struct cl_findings *tree_findings, 
 	return 0;
 }
 
+/* The facts' answer for a row: 1 resolved, 0 not (or not known). */
+static int facts_resolved(const struct cl_followup_facts *facts, const struct followup_row *row)
+{
+	size_t i;
+
+	if (!facts)
+		return 0;
+	if (!strncmp(row->key, "deps:", 5)) {
+		if (!facts->deps_known)
+			return 0;
+		for (i = 0; i < facts->dep_count; i++)
+			if (!strcmp(facts->deps[i], row->key + 5))
+				return 0;
+		return 1;
+	}
+	if (!strcmp(row->check, "header") && row->paths) {
+		if (!facts->headers_known)
+			return 0;
+		for (i = 0; i < facts->header_failing_count; i++) {
+			const char *p = row->paths, *path = facts->header_failing[i];
+			size_t len = strlen(path);
+			while ((p = strstr(p, path)) != NULL) {
+				if ((p == row->paths || p[-1] == '\n') && p[len] == '\n')
+					return 0;
+				p += len;
+			}
+		}
+		return 1;
+	}
+	return 0;   /* DCO history is not rewritten on a protected branch: a person closes it */
+}
+
 struct resolver {
+	const struct cl_followup_facts *facts;
 	git_repository *repo;
 	const struct cl_policy *policy;
 	const char *after;
@@ -371,6 +404,9 @@ static int is_resolved(struct resolver *r, const struct followup_row *row)
 {
 	int error, flag;
 
+	/* one decision for both: the facts are what a repository would have told */
+	if (!r->repo)
+		return facts_resolved(r->facts, row);
 	if (!r->tree && (error = tree_at(&r->tree, r->repo, r->after)) < 0)
 		return error;
 	if (!strncmp(row->key, "deps:", 5)) {
@@ -458,8 +494,8 @@ static int sync_item(struct cl_followup_stats *stats, sqlite3 *db,
 	const struct cl_followup_target *t, const struct followup_item *it, const char *ref,
 	const char *before, const char *after)
 {
-	static const char *const labels_tmpl[3] = { FOLLOWUP_LABEL, NULL, NULL };
-	const char *labels[3];
+	const char **labels = NULL;
+	size_t nlabels = 0, extra = 0;
 	struct cl_buf title = CL_BUF_INIT, body = CL_BUF_INIT, label = CL_BUF_INIT;
 	struct cl_forge_issue_spec spec;
 	struct followup_row row;
@@ -469,16 +505,27 @@ static int sync_item(struct cl_followup_stats *stats, sqlite3 *db,
 
 	memset(&row, 0, sizeof(row));
 	memset(&found, 0, sizeof(found));
-	memcpy(labels, labels_tmpl, sizeof(labels));
+	while (t->labels && t->labels[extra])
+		extra++;
+	if (!(labels = calloc(extra + 3, sizeof(*labels)))) {
+		error = cl_error_set("out of memory");
+		goto done;
+	}
 	if ((error = cl_buf_printf(&label, "%s:%s", FOLLOWUP_LABEL, it->check)) < 0 ||
 	    (error = render_title(&title, it, ref)) < 0 ||
 	    (error = render_body(&body, t, it, ref, before, after)) < 0)
 		goto done;
-	labels[1] = label.ptr;
+	/* clearance and clearance:<check> always: the store loses nothing a person filters on */
+	labels[nlabels++] = FOLLOWUP_LABEL;
+	labels[nlabels++] = label.ptr;
+	for (extra = 0; t->labels && t->labels[extra]; extra++)
+		if (strcmp(t->labels[extra], FOLLOWUP_LABEL) && strcmp(t->labels[extra], label.ptr))
+			labels[nlabels++] = t->labels[extra];
 	memset(&spec, 0, sizeof(spec));
 	spec.title = title.ptr;
 	spec.body = body.ptr;
 	spec.labels = labels;
+	spec.assignees = t->assignees;
 
 	error = row_get(&row, db, t, it->key);
 	if (error < 0 && error != CL_ENOTFOUND)
@@ -522,6 +569,7 @@ static int sync_item(struct cl_followup_stats *stats, sqlite3 *db,
 done:
 	cl_forge_issue_dispose(&found);
 	row_dispose(&row);
+	free(labels);
 	cl_buf_dispose(&title);
 	cl_buf_dispose(&body);
 	cl_buf_dispose(&label);
@@ -542,6 +590,7 @@ int cl_followup_sync(struct cl_followup_stats *stats, sqlite3 *db,
 	memset(stats, 0, sizeof(*stats));
 	memset(&res, 0, sizeof(res));
 	res.repo = repo;
+	res.facts = t->facts;
 	res.policy = policy;
 	res.after = after;
 

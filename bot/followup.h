@@ -28,12 +28,31 @@
 extern const struct cl_db_migration cl_followup_schema[];
 extern const size_t cl_followup_schema_count;
 
+/*
+ * What the pushed tree holds, for deciding what is resolved when the bot
+ * has no copy of the repository (a hosted repository's post-receive sends
+ * these in its event, see push_event.h). Unknown facts resolve nothing.
+ */
+struct cl_followup_facts {
+	const char *const *deps;         /* "ecosystem:name" of every dependency at the tip */
+	size_t dep_count;
+	int deps_known;
+	const char *const *header_failing;  /* every path at the tip failing the header check */
+	size_t header_failing_count;
+	int headers_known;
+};
+
 struct cl_followup_target {
 	struct cl_forge *forge;
 	const char *forge_name;          /* "github", "gitea": part of the store key */
 	struct cl_forge_repo tracker;    /* where issues are opened */
 	const char *source;              /* the pushed repository, for titles and links */
 	const char *commit_url_base;     /* "https://host/owner/repo/commit/" or NULL */
+	/* Added to "clearance" and "clearance:<check>" on new issues; NULL-terminated or NULL. */
+	const char *const *labels;
+	const char *const *assignees;    /* logins for new issues; NULL-terminated or NULL */
+	/* When `repo` is NULL: what decides resolution; NULL: nothing is resolved. */
+	const struct cl_followup_facts *facts;
 };
 
 struct cl_followup_stats {
@@ -44,7 +63,8 @@ struct cl_followup_stats {
  * Open, update and close issues for a push of `ref` from `before` to
  * `after` (hex ids; `before` all zeros for a new branch) whose findings are
  * `findings`. Only errors and review findings make issues. `repo` holds
- * `after` (used to decide what is resolved). @return 0, or an error (the
+ * `after` (used to decide what is resolved); NULL when the bot has no copy
+ * of the repository, and then target->facts decide. @return 0, or an error (the
  * forge or the store): what was done before it stays done and recorded.
  */
 int cl_followup_sync(struct cl_followup_stats *stats, sqlite3 *db,

@@ -20,6 +20,7 @@ const char *cl_review_context(const char *check)
 	static const struct { const char *check, *context; } names[] = {
 		{ "dco", "clearance/dco" }, { "header", "clearance/headers" },
 		{ "deps", "clearance/deps" }, { "cla", "clearance/cla" },
+		{ "approval", "clearance/approval" },
 	};
 	size_t i;
 

@@ -20,8 +20,12 @@
 #include <jansson.h>
 #include <microhttpd.h>
 
+#include "approval_bot.h"
+#include "dashboard.h"
 #include "error.h"
+#include "events.h"
 #include "intake.h"
+#include "push_event.h"
 #include "metrics.h"
 #include "queue.h"
 
@@ -76,7 +80,7 @@ static void *checkpointer_main(void *arg)
 	return NULL;
 }
 
-enum route { ROUTE_GITHUB, ROUTE_GITEA, ROUTE_HEALTHZ, ROUTE_METRICS };
+enum route { ROUTE_GITHUB, ROUTE_GITEA, ROUTE_HEALTHZ, ROUTE_METRICS, ROUTE_EVENTS, ROUTE_DASHBOARD };
 
 static const struct {
 	const char *path;
@@ -87,6 +91,8 @@ static const struct {
 	{ "/webhooks/gitea", "POST", ROUTE_GITEA },
 	{ "/healthz", "GET", ROUTE_HEALTHZ },
 	{ "/metrics", "GET", ROUTE_METRICS },
+	{ "/events/push", "POST", ROUTE_EVENTS },
+	{ "/dashboard", "GET", ROUTE_DASHBOARD },
 };
 
 /* Where each forge puts the three headers the intake reads, first match wins. */
@@ -106,6 +112,8 @@ struct request {
 	struct cl_bot_server *srv;
 	struct MHD_Connection *conn;
 	enum cl_webhook_forge forge;
+	int hosted;                      /* /events/push: a hosted repository's post-receive */
+	char hosted_repo[256];           /* its name, for the queue row */
 	struct cl_buf body;
 	struct timespec started, body_done;
 	enum phase phase;
@@ -181,6 +189,12 @@ static void client_address(char *dst, size_t size, struct MHD_Connection *conn)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, dst, (socklen_t)size);
 }
 
+/* The forge name of logs, metrics and the queue row. */
+static const char *forge_label(const struct request *r)
+{
+	return r->hosted ? CL_EVENTS_FORGE : cl_webhook_forge_name(r->forge);
+}
+
 /* One line per refused or failed request; accepted ones only when asked. */
 static void log_request(struct request *r, enum cl_intake_outcome outcome, const char *event,
 	const char *message)
@@ -192,7 +206,7 @@ static void log_request(struct request *r, enum cl_intake_outcome outcome, const
 	fprintf(stderr, "level=%s component=intake forge=%s remote=%s event=%s delivery=%s"
 		" status=%d outcome=%s msg=\"%s\"\n",
 		outcome <= CL_INTAKE_PING ? "info" : outcome == CL_INTAKE_ERROR ? "error" : "warn",
-		cl_webhook_forge_name(r->forge), addr, event ? event : "-",
+		forge_label(r), addr, event ? event : "-",
 		*r->delivery ? r->delivery : "-", cl_intake_outcome_status(outcome),
 		cl_intake_outcome_name(outcome), message);
 }
@@ -201,7 +215,7 @@ static void log_request(struct request *r, enum cl_intake_outcome outcome, const
 static enum MHD_Result refuse(struct request *r, enum cl_intake_outcome outcome, const char *event,
 	const char *message)
 {
-	cl_bot_metrics_delivery(r->srv->metrics, cl_webhook_forge_name(r->forge),
+	cl_bot_metrics_delivery(r->srv->metrics, forge_label(r),
 		outcome == CL_INTAKE_UNAUTHORIZED || outcome == CL_INTAKE_TOO_LARGE ? "unknown" : event,
 		cl_intake_outcome_name(outcome));
 	log_request(r, outcome, outcome == CL_INTAKE_UNAUTHORIZED ? NULL : event, message);
@@ -258,6 +272,44 @@ static enum MHD_Result serve_healthz(struct cl_bot_server *s, struct MHD_Connect
 	return reply(conn, MHD_HTTP_OK, "application/json", "{\"status\":\"ok\"}", 15, NULL);
 }
 
+/*
+ * GET /dashboard: bot/dashboard.c decides everything (access, headers,
+ * page) from these few inputs; this only reads them off the connection
+ * and sends what it says. The page reads the store through the reader.
+ */
+static enum MHD_Result serve_dashboard(struct cl_bot_server *s, struct MHD_Connection *conn)
+{
+	struct cl_dashboard_request req;
+	struct cl_dashboard_reply out;
+	struct MHD_Response *resp;
+	enum MHD_Result ret = MHD_NO;
+	size_t i;
+
+	req.token = s->cfg->dashboard_token;
+	req.authorization = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+	req.cookie = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE);
+	req.query_token = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "token");
+	req.forwarded_proto = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
+	cl_dashboard_handle(&out, &req, s->reader, &s->reader_lock, cl_bot_approvals_now());
+	if (out.status == MHD_HTTP_UNAUTHORIZED) {
+		char addr[64];
+		client_address(addr, sizeof(addr), conn);
+		fprintf(stderr, "level=warn component=dashboard remote=%s status=401 msg=\"no valid token\"\n",
+			addr);
+	}
+	resp = MHD_create_response_from_buffer(out.body.size, out.body.ptr ? out.body.ptr : (void *)"",
+		MHD_RESPMEM_MUST_COPY);
+	if (resp) {
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, out.content_type);
+		for (i = 0; i < out.header_count; i++)
+			MHD_add_response_header(resp, out.headers[i].name, out.headers[i].value);
+		ret = MHD_queue_response(conn, out.status, resp);
+		MHD_destroy_response(resp);
+	}
+	cl_dashboard_reply_dispose(&out);
+	return ret;
+}
+
 /* ---- webhooks ---------------------------------------------------------- */
 
 /* From the intake writer thread: the row is committed (or failed). */
@@ -278,6 +330,58 @@ static const char *lookup(struct MHD_Connection *conn, const char *const names[2
 	return v;
 }
 
+/*
+ * A hosted repository's push event: the same durable intake as a webhook,
+ * with the events secret, the event id as delivery id (so a spool
+ * delivered twice is stored once) and the event's own format.
+ */
+static enum MHD_Result events_complete(struct request *r)
+{
+	struct cl_bot_server *s = r->srv;
+	const char *sig = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-Clearance-Signature-256");
+	const char *id = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-Clearance-Event-Id");
+	const char *body = cl_buf_cstr(&r->body);
+	struct cl_push_event *ev = NULL;
+	char msg[256];
+
+	clock_gettime(CLOCK_MONOTONIC, &r->body_done);
+	if (!s->cfg->events_secret)
+		return refuse(r, CL_INTAKE_UNAUTHORIZED, "push", "no events secret is configured");
+	if (cl_webhook_verify(s->cfg->events_secret, strlen(s->cfg->events_secret), body, r->body.size,
+			sig) < 0) {
+		snprintf(msg, sizeof(msg), "%s", cl_error_last());
+		cl_error_clear();
+		return refuse(r, CL_INTAKE_UNAUTHORIZED, "push", msg);
+	}
+	if (cl_push_event_parse(&ev, body, r->body.size) < 0) {
+		snprintf(msg, sizeof(msg), "%s", cl_error_last());
+		cl_error_clear();
+		return refuse(r, CL_INTAKE_BAD_REQUEST, "push", msg);
+	}
+	if (!id || strcmp(id, ev->id) != 0) {
+		cl_push_event_free(ev);
+		return refuse(r, CL_INTAKE_BAD_REQUEST, "push",
+			"X-Clearance-Event-Id is missing or not the event's id");
+	}
+	snprintf(r->delivery, sizeof(r->delivery), "%s", ev->id);
+	snprintf(r->hosted_repo, sizeof(r->hosted_repo), "%s", ev->name ? ev->name : ev->repository);
+	cl_push_event_free(ev);
+	r->job.row.forge = CL_EVENTS_FORGE;
+	r->job.row.delivery_id = r->delivery;
+	r->job.row.event = "push";
+	r->job.row.action = NULL;
+	r->job.row.repo = r->hosted_repo;
+	r->job.row.body = r->body.ptr ? r->body.ptr : "";
+	r->job.row.body_len = r->body.size;
+	r->job.row.received_at = cl_queue_now_ms();
+	r->job.done = stored;
+	r->job.arg = r;
+	r->phase = PHASE_STORING;
+	MHD_suspend_connection(r->conn);
+	cl_intake_submit(s->intake, &r->job);
+	return MHD_YES;
+}
+
 static enum MHD_Result webhook_complete(struct request *r)
 {
 	struct cl_bot_server *s = r->srv;
@@ -285,6 +389,8 @@ static enum MHD_Result webhook_complete(struct request *r)
 	struct cl_intake_headers h;
 	struct cl_webhook_event *ev;
 
+	if (r->hosted)
+		return events_complete(r);
 	clock_gettime(CLOCK_MONOTONIC, &r->body_done);
 	h.signature = lookup(r->conn, forge_headers[r->forge].signature);
 	h.event = lookup(r->conn, forge_headers[r->forge].event);
@@ -295,7 +401,7 @@ static enum MHD_Result webhook_complete(struct request *r)
 		snprintf(r->delivery, sizeof(r->delivery), "%s", h.delivery);
 
 	if (r->verdict.outcome == CL_INTAKE_PING) {
-		cl_bot_metrics_delivery(s->metrics, cl_webhook_forge_name(r->forge), "ping", "ping");
+		cl_bot_metrics_delivery(s->metrics, forge_label(r), "ping", "ping");
 		log_request(r, CL_INTAKE_PING, "ping", "pong");
 		return reply_json(r->conn, MHD_HTTP_OK, "pong", NULL, r->verdict.zen, NULL);
 	}
@@ -303,7 +409,7 @@ static enum MHD_Result webhook_complete(struct request *r)
 		return refuse(r, r->verdict.outcome, h.event, r->verdict.message);
 
 	ev = r->verdict.event;
-	r->job.row.forge = cl_webhook_forge_name(r->forge);
+	r->job.row.forge = forge_label(r);
 	r->job.row.delivery_id = r->delivery;
 	r->job.row.event = ev->event;
 	r->job.row.action = ev->action;
@@ -323,7 +429,7 @@ static enum MHD_Result webhook_complete(struct request *r)
 static enum MHD_Result webhook_stored(struct request *r)
 {
 	struct cl_bot_server *s = r->srv;
-	const char *forge = cl_webhook_forge_name(r->forge), *event = r->verdict.event->event;
+	const char *forge = forge_label(r), *event = r->hosted ? "push" : r->verdict.event->event;
 	char text[CL_INTAKE_MAX_DELIVERY_ID + 96];
 	int n;
 
@@ -352,6 +458,7 @@ static enum MHD_Result webhook_first(struct cl_bot_server *s, struct MHD_Connect
 	r->srv = s;
 	r->conn = conn;
 	r->forge = route == ROUTE_GITHUB ? CL_FORGE_GITHUB : CL_FORGE_GITEA;
+	r->hosted = route == ROUTE_EVENTS;
 	clock_gettime(CLOCK_MONOTONIC, &r->started);
 	cl_buf_init(&r->body, s->cfg->max_body_bytes);
 	*con_cls = r;   /* freed by request_completed from here on */
@@ -386,14 +493,14 @@ static enum MHD_Result webhook_upload(struct request *r, const char *data, size_
 	if (elapsed(&r->started) > (double)r->srv->cfg->request_timeout) {
 		/* a body trickled in slower than the limit allows: drop the connection */
 		log_request(r, CL_INTAKE_BAD_REQUEST, NULL, "request body timed out");
-		cl_bot_metrics_delivery(r->srv->metrics, cl_webhook_forge_name(r->forge), "unknown", "timeout");
+		cl_bot_metrics_delivery(r->srv->metrics, forge_label(r), "unknown", "timeout");
 		return MHD_NO;
 	}
 	if (cl_buf_put(&r->body, data, *size) < 0) {
 		/* A chunked body went past the cap. libmicrohttpd cannot answer in the
 		 * middle of an upload, so the connection is closed without reading on. */
 		log_request(r, CL_INTAKE_TOO_LARGE, NULL, "chunked body over the limit; connection closed");
-		cl_bot_metrics_delivery(r->srv->metrics, cl_webhook_forge_name(r->forge), "unknown", "too_large");
+		cl_bot_metrics_delivery(r->srv->metrics, forge_label(r), "unknown", "too_large");
 		return MHD_NO;
 	}
 	*size = 0;
@@ -424,8 +531,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 				return serve_healthz(s, conn);
 			case ROUTE_METRICS:
 				return serve_metrics(s, conn);
+			case ROUTE_DASHBOARD:
+				return serve_dashboard(s, conn);
 			case ROUTE_GITHUB:
 			case ROUTE_GITEA:
+			case ROUTE_EVENTS:
 				return webhook_first(s, conn, routes[i].route, con_cls);
 			}
 			CL_BUG("unknown route");

@@ -6,7 +6,9 @@
  * cli/cmd_serve.c starts one server; the tests start theirs in-process.
  *
  * Routes: POST /webhooks/github, POST /webhooks/gitea (Gitea and Forgejo),
- * GET /healthz, GET /metrics. Other paths 404, other methods 405.
+ * POST /events/push (hosted repositories' post-receive, events.h),
+ * GET /healthz, GET /metrics, GET /dashboard (dashboard.h). Other paths 404,
+ * other methods 405.
  *
  * Threads: libmicrohttpd's pool (`limits.http_threads`, epoll, event-driven,
  * so a client that sends a byte a second holds a connection slot, not a

@@ -22,18 +22,24 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char *const known_hooks[] = { "pre-receive", "update" };
+static const char *const known_hooks[] = { "pre-receive", "update", "post-receive" };
 
 static void install_usage(FILE *fp)
 {
 	fprintf(fp,
 		"usage: clearance install-hooks REPO [--policy FILE] [--hooks LIST] [--dry-run]\n"
+		"                                    [--store PATH | --bot URL --secret-file FILE]\n"
 		"\n"
 		"Install clearance's server hooks into the repository REPO (bare or not).\n"
 		"  --policy FILE   validate FILE and install it as REPO/clearance.yml; without it an\n"
 		"                  existing policy is kept, and a new repository gets the sample policy\n"
-		"  --hooks LIST    comma-separated hooks to install: pre-receive (default), update\n"
-		"                  (use update alone on servers that do not run pre-receive)\n"
+		"  --hooks LIST    comma-separated hooks to install: pre-receive and post-receive\n"
+		"                  (default), update (alone on servers that do not run pre-receive)\n"
+		"  --store PATH    post-receive hands push events to the bot's store (its queue) at PATH\n"
+		"  --bot URL       ... or posts them to the bot at URL (POST URL/events/push), signed\n"
+		"                  with the secret in --secret-file FILE (the bot's events_secret)\n"
+		"                  These go to the repository's git config (clearance.botStore,\n"
+		"                  clearance.botUrl, clearance.botSecretFile), over the policy's bot:.\n"
 		"An existing hook that is not clearance's is kept as <hook>.chained and run after\n"
 		"clearance accepts. The repository's receive.advertisePushOptions is turned on so\n"
 		"that admins can push with -o clearance.override=REASON.\n");
@@ -159,7 +165,7 @@ done:
 	return error;
 }
 
-static int hooks_dir_of(struct cl_buf *out, git_repository *repo)
+int cli_hooks_dir(struct cl_buf *out, git_repository *repo)
 {
 	git_config *cfg = NULL;
 	git_buf value = GIT_BUF_INIT;
@@ -185,9 +191,62 @@ static int hooks_dir_of(struct cl_buf *out, git_repository *repo)
 	return error;
 }
 
+/*
+ * Where post-receive finds the bot, in the repository's git config: the
+ * policy may be shared by many repositories, the bot's place is this
+ * server's. A store path is made absolute (hooks run in the repository).
+ */
+static int install_bot(git_repository *repo, const char *store, const char *url,
+	const char *secret_file, int dry_run)
+{
+	git_config *cfg = NULL;
+	char *abs_store = NULL, *abs_secret = NULL;
+	int error = 0;
+
+	if ((store && !(abs_store = realpath(store, NULL))) ||
+	    (secret_file && !(abs_secret = realpath(secret_file, NULL)))) {
+		error = cl_error_set("cannot find '%s': %s", store && !abs_store ? store : secret_file,
+			strerror(errno));
+		goto done;
+	}
+	if (store)
+		printf("  clearance.botStore = %s (post-receive queues push events there)\n", abs_store);
+	if (url)
+		printf("  clearance.botUrl = %s (post-receive posts push events to %s/events/push)\n", url, url);
+	if (secret_file)
+		printf("  clearance.botSecretFile = %s\n", abs_secret);
+	if (dry_run)
+		goto done;
+	if (git_repository_config(&cfg, repo) < 0) {
+		error = cl_error_from_git("cannot open the repository's config");
+		goto done;
+	}
+	/* one place at a time: a store and a URL would leave the reader guessing */
+	if (store) {
+		git_config_delete_entry(cfg, "clearance.botUrl");
+		git_error_clear();
+		if (git_config_set_string(cfg, "clearance.botStore", abs_store) < 0)
+			error = cl_error_from_git("cannot set clearance.botStore");
+	} else if (url) {
+		git_config_delete_entry(cfg, "clearance.botStore");
+		git_error_clear();
+		if (git_config_set_string(cfg, "clearance.botUrl", url) < 0)
+			error = cl_error_from_git("cannot set clearance.botUrl");
+	}
+	if (error == 0 && secret_file &&
+	    git_config_set_string(cfg, "clearance.botSecretFile", abs_secret) < 0)
+		error = cl_error_from_git("cannot set clearance.botSecretFile");
+done:
+	free(abs_store);
+	free(abs_secret);
+	git_config_free(cfg);
+	return error;
+}
+
 int cmd_install_hooks(int argc, char **argv)
 {
-	const char *repo_path = NULL, *policy_file = NULL, *hooks = "pre-receive";
+	const char *repo_path = NULL, *policy_file = NULL, *hooks = "pre-receive,post-receive";
+	const char *bot_store = NULL, *bot_url = NULL, *secret_file = NULL;
 	struct cl_buf hooks_dir = CL_BUF_INIT;
 	git_repository *repo = NULL;
 	git_config *cfg = NULL;
@@ -202,6 +261,12 @@ int cmd_install_hooks(int argc, char **argv)
 			policy_file = argv[++i];
 		} else if (!strcmp(argv[i], "--hooks") && i + 1 < argc) {
 			hooks = argv[++i];
+		} else if (!strcmp(argv[i], "--store") && i + 1 < argc) {
+			bot_store = argv[++i];
+		} else if (!strcmp(argv[i], "--bot") && i + 1 < argc) {
+			bot_url = argv[++i];
+		} else if (!strcmp(argv[i], "--secret-file") && i + 1 < argc) {
+			secret_file = argv[++i];
 		} else if (!strcmp(argv[i], "--dry-run") || !strcmp(argv[i], "-n")) {
 			dry_run = 1;
 		} else if (argv[i][0] != '-' && !repo_path) {
@@ -211,8 +276,12 @@ int cmd_install_hooks(int argc, char **argv)
 			return CL_EXIT_CONFIG;
 		}
 	}
-	if (!repo_path) {
+	if (!repo_path || (bot_store && bot_url)) {
 		install_usage(stderr);
+		return CL_EXIT_CONFIG;
+	}
+	if (bot_url && strncmp(bot_url, "http://", 7) && strncmp(bot_url, "https://", 8)) {
+		fprintf(stderr, "clearance: --bot takes the bot's http:// or https:// URL\n");
 		return CL_EXIT_CONFIG;
 	}
 
@@ -231,7 +300,7 @@ int cmd_install_hooks(int argc, char **argv)
 		cli_error("policy not installed");
 		goto done;
 	}
-	if (hooks_dir_of(&hooks_dir, repo) < 0) {
+	if (cli_hooks_dir(&hooks_dir, repo) < 0) {
 		cli_error(NULL);
 		goto done;
 	}
@@ -251,7 +320,7 @@ int cmd_install_hooks(int argc, char **argv)
 		for (k = 0; k < sizeof(known_hooks) / sizeof(known_hooks[0]); k++)
 			known |= !strcmp(name, known_hooks[k]);
 		if (!known) {
-			fprintf(stderr, "clearance: unknown hook '%s' (known: pre-receive, update)\n", name);
+			fprintf(stderr, "clearance: unknown hook '%s' (known: pre-receive, update, post-receive)\n", name);
 			goto done;
 		}
 		if (install_one(cl_buf_cstr(&hooks_dir), name, self, dry_run) < 0) {
@@ -268,6 +337,11 @@ int cmd_install_hooks(int argc, char **argv)
 		}
 	}
 	printf("  receive.advertisePushOptions = true\n");
+	if ((bot_store || bot_url || secret_file) &&
+	    install_bot(repo, bot_store, bot_url, secret_file, dry_run) < 0) {
+		cli_error("bot settings not written");
+		goto done;
+	}
 	rc = CL_EXIT_OK;
 done:
 	free(list);

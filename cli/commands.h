@@ -22,12 +22,18 @@ int cmd_hook(int argc, char **argv);           /* clearance hook pre-receive|upd
 /* Hook entry points, also reached through argv[0] ("pre-receive", "update"). */
 int hook_pre_receive(int argc, char **argv);
 int hook_update(int argc, char **argv);
+int hook_post_receive(int argc, char **argv);
 
 int cmd_fix_headers(int argc, char **argv);    /* clearance fix-headers [PATHS] */
 int cmd_deps(int argc, char **argv);           /* clearance deps inventory [REV], deps diff A..B */
 int cmd_cla(int argc, char **argv);            /* clearance cla sign|revoke|list|... */
 int cmd_serve(int argc, char **argv);          /* clearance serve [--config bot.yml] */
 int cmd_deliveries(int argc, char **argv);     /* clearance deliveries list|show|retry */
+int cmd_spool(int argc, char **argv);          /* clearance spool flush|status [REPO] */
+int cmd_doctor(int argc, char **argv);         /* clearance doctor [REPO] */
+int cmd_overrides(int argc, char **argv);      /* clearance overrides list --store PATH */
+int cmd_approvals(int argc, char **argv);      /* clearance approvals request|list|show|approve|... */
+int cmd_report(int argc, char **argv);         /* clearance report contributions */
 
 struct cl_policy;
 typedef struct git_repository git_repository;
@@ -39,6 +45,10 @@ typedef struct git_repository git_repository;
  * *source names where it came from (malloc'd).
  */
 int cli_load_policy(struct cl_policy **out, char **source, git_repository *repo, const char *given);
+
+struct cl_buf;
+/* Where git runs `repo`'s hooks from: core.hooksPath, else <git dir>/hooks. */
+int cli_hooks_dir(struct cl_buf *out, git_repository *repo);
 
 /* Print "clearance: <msg>" for the library's last error to stderr. */
 void cli_error(const char *what);

@@ -29,11 +29,17 @@ static const struct command commands[] = {
 	{ "cla", cmd_cla, "CLA agreements and signatures: sign, revoke, list, import, export, companies" },
 	{ "serve", cmd_serve, "run the webhook bot (GitHub, Gitea/Forgejo) on a local port" },
 	{ "deliveries", cmd_deliveries, "list, show or retry the bot's webhook deliveries" },
+	{ "spool", cmd_spool, "deliver (flush) or show the push events a repository's hooks spooled" },
+	{ "doctor", cmd_doctor, "check a repository's hooks, policy, bot store and connection, spool" },
+	{ "overrides", cmd_overrides, "list the admin overrides the bot recorded" },
+	{ "approvals", cmd_approvals, "outbound contribution approvals: request, list, show, approve, deny, revoke" },
+	{ "report", cmd_report, "the OSPO's numbers: report contributions --since DATE" },
 };
 
 static const struct command hook_entries[] = {
 	{ "pre-receive", hook_pre_receive, NULL },
 	{ "update", hook_update, NULL },
+	{ "post-receive", hook_post_receive, NULL },
 };
 
 void cli_error(const char *what)
@@ -71,6 +77,7 @@ int cmd_hook(int argc, char **argv)
 		fprintf(argc < 2 ? stderr : stdout,
 			"usage: clearance hook pre-receive < updates\n"
 			"       clearance hook update <ref> <old> <new>\n"
+			"       clearance hook post-receive < updates\n"
 			"Runs a hook as git would, inside the repository in $GIT_DIR or the\n"
 			"current directory.\n");
 		return argc < 2 ? CL_EXIT_CONFIG : CL_EXIT_OK;
@@ -78,7 +85,7 @@ int cmd_hook(int argc, char **argv)
 	for (i = 0; i < sizeof(hook_entries) / sizeof(hook_entries[0]); i++)
 		if (!strcmp(argv[1], hook_entries[i].name))
 			return hook_entries[i].run(argc - 1, argv + 1);
-	fprintf(stderr, "clearance: unknown hook '%s' (known: pre-receive, update)\n", argv[1]);
+	fprintf(stderr, "clearance: unknown hook '%s' (known: pre-receive, update, post-receive)\n", argv[1]);
 	return CL_EXIT_CONFIG;
 }
 

@@ -141,6 +141,11 @@ done:
 	return rc;
 }
 
+int hook_run_chained(const char *hook_name, const char *input, size_t input_len, int argc, char **argv)
+{
+	return run_chained(hook_name, input, input_len, argc, argv);
+}
+
 static json_t *push_to_json(const struct cl_push *push)
 {
 	json_t *refs = json_array();

@@ -18,4 +18,11 @@
 int hook_judge(const char *hook_name, struct cl_push *push, const char *input, size_t input_len,
 	int argc, char **argv);
 
+/*
+ * Run hooks/<name>.chained (an admin's own hook, kept by install-hooks) with
+ * `input` as its stdin, when git ran us as `hook_name`.
+ * @return its exit code; 0 when there is none
+ */
+int hook_run_chained(const char *hook_name, const char *input, size_t input_len, int argc, char **argv);
+
 #endif

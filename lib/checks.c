@@ -3,6 +3,7 @@
  * its own module (dco.c, ...) and reaches the table through an adapter here.
  */
 #include "check.h"
+#include "approval_check.h"
 #include "cla_run.h"
 #include "deps_check.h"
 #include "headers.h"
@@ -50,6 +51,7 @@ static const struct cl_check check_table[] = {
 	{ "cla", cla_enabled, cl_cla_run },
 	{ "header", headers_enabled, headers_run },
 	{ "deps", deps_enabled, deps_run },
+	{ "approval", cl_approval_check_enabled, cl_approval_run },
 };
 
 const struct cl_check *cl_checks(size_t *count)

@@ -72,7 +72,8 @@ struct cl_policy {
 	struct cl_cla_options cla;
 	struct cl_header_options headers;
 	struct cl_deps_options deps;
-	struct cl_policy_section approvals;
+	struct cl_approval_options approvals;
+	struct cl_policy_bot bot;
 };
 
 static const char *const default_include[] = { "refs/heads/**", "refs/tags/**" };
@@ -126,6 +127,15 @@ void cl_policy_free(struct cl_policy *policy)
 	cl_header_options_dispose(&policy->headers);
 	cl_deps_options_dispose(&policy->deps);
 	cl_cla_options_dispose(&policy->cla);
+	cl_approval_options_dispose(&policy->approvals);
+	free(policy->bot.store);
+	free(policy->bot.url);
+	free(policy->bot.secret_file);
+	free(policy->bot.tracker);
+	free(policy->bot.name);
+	free(policy->bot.commit_url);
+	strings_free(policy->bot.labels, policy->bot.label_count);
+	strings_free(policy->bot.assignees, policy->bot.assignee_count);
 	free(policy);
 }
 
@@ -157,7 +167,8 @@ static int policy_new(struct cl_policy **out, const char *source)
 	for (i = 0; i < ARRAY_SIZE(default_include); i++)
 		if ((error = cl_pattern_list_add(&p->refs.include, default_include[i], CL_PATTERN_PATH)) < 0)
 			goto done;
-	if ((error = cl_header_options_init(&p->headers)) < 0)
+	if ((error = cl_header_options_init(&p->headers)) < 0 ||
+	    (error = cl_approval_options_init(&p->approvals)) < 0)
 		goto done;
 	*out = p;
 	p = NULL;
@@ -246,6 +257,14 @@ static int finish_remediation(struct loader *ld, const struct mapping *m, char *
 static int finish_path_rule(struct loader *ld, const struct mapping *m, char *base, const struct seen *seen);
 static int finish_cla(struct loader *ld, const struct mapping *m, char *base, const struct seen *seen);
 static void path_rule_dispose(void *elem);
+/* approvals: (approval_options.h) */
+static int check_team(struct loader *ld, const yaml_mark_t *mark, const char *what, const char *value);
+static int check_domain(struct loader *ld, const yaml_mark_t *mark, const char *what, const char *value);
+static int check_repo_name(struct loader *ld, const yaml_mark_t *mark, const char *what, const char *value);
+static int check_label(struct loader *ld, const yaml_mark_t *mark, const char *what, const char *value);
+static int finish_approvals(struct loader *ld, const struct mapping *m, char *base, const struct seen *seen);
+static int finish_approval_rule(struct loader *ld, const struct mapping *m, char *base, const struct seen *seen);
+static void approval_rule_dispose(void *elem);
 
 #define MAPPING(fields, note, finish) { fields, ARRAY_SIZE(fields), note, finish }
 
@@ -452,11 +471,91 @@ static const struct field cla_fields[] = {
 };
 static const struct mapping cla_mapping = MAPPING(cla_fields, NULL, finish_cla);
 
-static const struct field later_fields[] = {
-	{ .key = "enabled", .kind = FIELD_UNAVAILABLE, .off = offsetof(struct cl_policy_section, enabled) },
+#define PROJECT_GLOB_HINT "a project is HOST/OWNER/REPO, such as github.com/libgit2/*; * and ? " \
+	"stay within a path segment, ** crosses them; 're:' starts a PCRE2 regular expression"
+
+/* One `approvals.pre_approved` entry (struct cl_approval_rule). */
+static const struct field approval_rule_fields[] = {
+	{ .key = "licenses", .kind = FIELD_PATTERNS, .pattern_flags = CL_PATTERN_CASELESS,
+	  .check = check_license_id, .hint = LICENSE_HINT,
+	  .off = offsetof(struct cl_approval_rule, licenses) },
+	{ .key = "projects", .kind = FIELD_PATTERNS,
+	  .pattern_flags = CL_PATTERN_PATH | CL_PATTERN_CASELESS, .hint = PROJECT_GLOB_HINT,
+	  .off = offsetof(struct cl_approval_rule, projects) },
+	{ .key = "max_lines", .kind = FIELD_SIZE, .min = 1, .max = 10000000,
+	  .off = offsetof(struct cl_approval_rule, max_lines) },
 };
-static const struct mapping later_mapping = MAPPING(later_fields,
-	"this check arrives in a later version of clearance", NULL);
+static const struct mapping approval_rule_mapping = MAPPING(approval_rule_fields, NULL,
+	finish_approval_rule);
+
+static const struct field approval_labels_fields[] = {
+	{ .key = "requested", .kind = FIELD_STRING, .check = check_label,
+	  .off = offsetof(struct cl_approval_labels, requested) },
+	{ .key = "approved", .kind = FIELD_STRING, .check = check_label,
+	  .off = offsetof(struct cl_approval_labels, approved) },
+	{ .key = "denied", .kind = FIELD_STRING, .check = check_label,
+	  .off = offsetof(struct cl_approval_labels, denied) },
+	{ .key = "needs_info", .kind = FIELD_STRING, .check = check_label,
+	  .off = offsetof(struct cl_approval_labels, needs_info) },
+	{ .key = "expired", .kind = FIELD_STRING, .check = check_label,
+	  .off = offsetof(struct cl_approval_labels, expired) },
+	{ .key = "revoked", .kind = FIELD_STRING, .check = check_label,
+	  .off = offsetof(struct cl_approval_labels, revoked) },
+	{ .key = "needs_re_review", .kind = FIELD_STRING, .check = check_label,
+	  .off = offsetof(struct cl_approval_labels, needs_re_review) },
+};
+static const struct mapping approval_labels_mapping = MAPPING(approval_labels_fields, NULL, NULL);
+
+static const struct field approvals_fields[] = {
+	{ .key = "enabled", .kind = FIELD_BOOL, .off = offsetof(struct cl_approval_options, enabled) },
+	{ .key = "repository", .kind = FIELD_STRING, .check = check_repo_name,
+	  .off = offsetof(struct cl_approval_options, repository) },
+	{ .key = "approvers", .kind = FIELD_STRINGS, .check = check_login,
+	  .off = offsetof(struct cl_approval_options, approvers),
+	  .count_off = offsetof(struct cl_approval_options, approver_count) },
+	{ .key = "approver_teams", .kind = FIELD_STRINGS, .check = check_team,
+	  .off = offsetof(struct cl_approval_options, approver_teams),
+	  .count_off = offsetof(struct cl_approval_options, approver_team_count) },
+	{ .key = "expiry_days", .kind = FIELD_SIZE, .min = 1, .max = 3660,
+	  .off = offsetof(struct cl_approval_options, expiry_days) },
+	{ .key = "warn_days", .kind = FIELD_SIZE, .min = 0, .max = 365,
+	  .off = offsetof(struct cl_approval_options, warn_days) },
+	{ .key = "pre_approved", .kind = FIELD_RULES, .sub = &approval_rule_mapping,
+	  .elem_size = sizeof(struct cl_approval_rule), .elem_dispose = approval_rule_dispose,
+	  .off = offsetof(struct cl_approval_options, pre_approved),
+	  .count_off = offsetof(struct cl_approval_options, pre_approved_count) },
+	{ .key = "labels", .kind = FIELD_MAPPING, .sub = &approval_labels_mapping,
+	  .off = offsetof(struct cl_approval_options, labels) },
+	{ .key = "request_url", .kind = FIELD_STRING, .check = check_url,
+	  .off = offsetof(struct cl_approval_options, request_url) },
+	{ .key = "outbound_repos", .kind = FIELD_PATTERNS,
+	  .pattern_flags = CL_PATTERN_PATH | CL_PATTERN_CASELESS,
+	  .hint = "a repository is OWNER/REPO, such as acme-forks/*; * and ? stay within a segment",
+	  .off = offsetof(struct cl_approval_options, outbound_repos) },
+	{ .key = "employee_domains", .kind = FIELD_STRINGS, .check = check_domain,
+	  .off = offsetof(struct cl_approval_options, employee_domains),
+	  .count_off = offsetof(struct cl_approval_options, employee_domain_count) },
+};
+static const struct mapping approvals_mapping = MAPPING(approvals_fields, NULL, finish_approvals);
+
+/* bot: (struct cl_policy_bot) */
+static int check_tracker(struct loader *ld, const yaml_mark_t *mark, const char *what, const char *value);
+static const struct field bot_fields[] = {
+	{ .key = "store", .kind = FIELD_STRING, .off = offsetof(struct cl_policy_bot, store) },
+	{ .key = "url", .kind = FIELD_STRING, .check = check_url, .off = offsetof(struct cl_policy_bot, url) },
+	{ .key = "secret_file", .kind = FIELD_STRING, .off = offsetof(struct cl_policy_bot, secret_file) },
+	{ .key = "tracker", .kind = FIELD_STRING, .check = check_tracker,
+	  .off = offsetof(struct cl_policy_bot, tracker) },
+	{ .key = "name", .kind = FIELD_STRING, .off = offsetof(struct cl_policy_bot, name) },
+	{ .key = "commit_url", .kind = FIELD_STRING, .check = check_url,
+	  .off = offsetof(struct cl_policy_bot, commit_url) },
+	{ .key = "labels", .kind = FIELD_STRINGS, .off = offsetof(struct cl_policy_bot, labels),
+	  .count_off = offsetof(struct cl_policy_bot, label_count) },
+	{ .key = "assignees", .kind = FIELD_STRINGS, .check = check_login,
+	  .off = offsetof(struct cl_policy_bot, assignees),
+	  .count_off = offsetof(struct cl_policy_bot, assignee_count) },
+};
+static const struct mapping bot_mapping = MAPPING(bot_fields, NULL, NULL);
 
 static const struct field top_fields[] = {
 	{ .key = "version", .kind = FIELD_VERSION, .off = offsetof(struct cl_policy, version) },
@@ -470,8 +569,9 @@ static const struct field top_fields[] = {
 	{ .key = "headers", .kind = FIELD_MAPPING, .sub = &headers_mapping,
 	  .off = offsetof(struct cl_policy, headers) },
 	{ .key = "deps", .kind = FIELD_MAPPING, .sub = &deps_mapping, .off = offsetof(struct cl_policy, deps) },
-	{ .key = "approvals", .kind = FIELD_MAPPING, .sub = &later_mapping,
+	{ .key = "approvals", .kind = FIELD_MAPPING, .sub = &approvals_mapping,
 	  .off = offsetof(struct cl_policy, approvals) },
+	{ .key = "bot", .kind = FIELD_MAPPING, .sub = &bot_mapping, .off = offsetof(struct cl_policy, bot) },
 };
 static const struct mapping top_mapping = MAPPING(top_fields, NULL, NULL);
 
@@ -917,6 +1017,61 @@ static int check_env_name(struct loader *ld, const yaml_mark_t *mark, const char
 	return 0;
 }
 
+/* "org/team-slug": the forge's organisation and team. */
+static int check_team(struct loader *ld, const yaml_mark_t *mark, const char *what, const char *value)
+{
+	static const char allowed[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-";
+	const char *slash = strchr(value, '/');
+	char q[64];
+
+	if (!slash || slash == value || !slash[1] || strspn(value, allowed) != (size_t)(slash - value) ||
+	    strspn(slash + 1, allowed) != strlen(slash + 1))
+		return loader_error(ld, mark, "write ORG/TEAM-SLUG, such as acme/ospo-approvers",
+			"invalid team '%s' in '%s'", quote(q, sizeof(q), value, strlen(value)), what);
+	return 0;
+}
+
+static int check_repo_name(struct loader *ld, const yaml_mark_t *mark, const char *what, const char *value)
+{
+	if (check_team(ld, mark, what, value) == 0)
+		return 0;
+	{
+		char q[64];
+		return loader_error(ld, mark, "write OWNER/REPO, such as acme/ospo",
+			"invalid repository '%s' in '%s'", quote(q, sizeof(q), value, strlen(value)), what);
+	}
+}
+
+/* "example.com" or "*.example.com", as CLA domains are written. */
+static int check_domain(struct loader *ld, const yaml_mark_t *mark, const char *what, const char *value)
+{
+	static const char allowed[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-";
+	const char *p = strncmp(value, "*.", 2) == 0 ? value + 2 : value;
+	char q[64];
+
+	if (!*p || *p == '.' || *p == '-' || !strchr(p, '.') || strstr(p, "..") ||
+	    p[strlen(p) - 1] == '.' || strspn(p, allowed) != strlen(p))
+		return loader_error(ld, mark, "write a mail domain, such as example.com, or *.example.com "
+			"for its subdomains too", "invalid domain '%s' in '%s'",
+			quote(q, sizeof(q), value, strlen(value)), what);
+	return 0;
+}
+
+/* Forges cap label names (GitHub: 50 characters) and refuse control characters. */
+static int check_label(struct loader *ld, const yaml_mark_t *mark, const char *what, const char *value)
+{
+	const unsigned char *p;
+	char q[64];
+
+	for (p = (const unsigned char *)value; *p; p++)
+		if (*p < ' ' || *p == 0x7f || *p == ',')
+			break;
+	if (*p || strlen(value) > 50)
+		return loader_error(ld, mark, "a label is at most 50 characters, without commas or control characters",
+			"invalid label '%s' in '%s'", quote(q, sizeof(q), value, strlen(value)), what);
+	return 0;
+}
+
 static int check_option_name(struct loader *ld, const yaml_mark_t *mark, const char *what, const char *value)
 {
 	static const char allowed[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-";
@@ -999,6 +1154,20 @@ static int check_dep_scope(struct loader *ld, const yaml_mark_t *mark, const cha
 	cl_error_clear();
 	return loader_error(ld, mark, "scopes are runtime, dev, test, build, optional and peer",
 		"invalid scope '%s' in '%s'", quote(q, sizeof(q), value, strlen(value)), what);
+}
+
+/* "owner/repo" on the forge the bot files issues in. */
+static int check_tracker(struct loader *ld, const yaml_mark_t *mark, const char *what, const char *value)
+{
+	static const char allowed[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-";
+	const char *slash = strchr(value, '/');
+	char q[64];
+
+	if (!slash || slash == value || !slash[1] || strspn(value, allowed) != (size_t)(slash - value) ||
+	    strspn(slash + 1, allowed) != strlen(slash + 1))
+		return loader_error(ld, mark, "write OWNER/REPO of the OSPO tracker, such as acme/ospo",
+			"invalid repository '%s' in '%s'", quote(q, sizeof(q), value, strlen(value)), what);
+	return 0;
 }
 
 static int check_url(struct loader *ld, const yaml_mark_t *mark, const char *what, const char *value)
@@ -1750,6 +1919,49 @@ static int finish_cla(struct loader *ld, const struct mapping *m, char *base, co
 	return 0;
 }
 
+/* ---- approvals: ---------------------------------------------------------- */
+
+static void approval_rule_dispose(void *elem)
+{
+	cl_approval_rule_dispose(elem);
+}
+
+/* A rule with neither licenses nor projects would approve every request. */
+static int finish_approval_rule(struct loader *ld, const struct mapping *m, char *base,
+	const struct seen *seen)
+{
+	struct cl_approval_rule *rule = (struct cl_approval_rule *)base;
+	char path[128];
+
+	rule->has_licenses = seen->given[field_index(m, "licenses")];
+	rule->has_projects = seen->given[field_index(m, "projects")];
+	if (!rule->has_licenses && !rule->has_projects)
+		return loader_error(ld, &seen->start,
+			"say what the rule approves: licenses: [MIT, Apache-2.0] and/or "
+			"projects: [\"github.com/owner/*\"], with max_lines for trivial patches",
+			"'%s' needs 'licenses' or 'projects'", key_path(path, sizeof(path), ld, NULL));
+	return 0;
+}
+
+/* Requests arrive as issues in one repository, and someone must decide them. */
+static int finish_approvals(struct loader *ld, const struct mapping *m, char *base,
+	const struct seen *seen)
+{
+	const struct cl_approval_options *a = (const struct cl_approval_options *)base;
+	char path[128];
+
+	if (a->warn_days >= a->expiry_days && a->warn_days > 0)
+		return loader_error(ld, &seen->value[field_index(m, "warn_days")],
+			"warn fewer days ahead than an approval lasts (expiry_days)",
+			"'%s' is not less than '%s'", key_path(path, sizeof(path), ld, "warn_days"),
+			"expiry_days");
+	if (a->enabled && a->approver_count == 0 && a->approver_team_count == 0)
+		return loader_error(ld, &seen->start,
+			"name who decides: approvers: [login] and/or approver_teams: [org/team]",
+			"'%s' is enabled without approvers", key_path(path, sizeof(path), ld, NULL));
+	return 0;
+}
+
 static void path_rule_dispose(void *elem)
 {
 	cl_header_path_rule_dispose(elem);
@@ -1971,7 +2183,12 @@ const struct cl_deps_options *cl_policy_deps(const struct cl_policy *policy)
 	return &policy->deps;
 }
 
-const struct cl_policy_section *cl_policy_approvals(const struct cl_policy *policy)
+const struct cl_policy_bot *cl_policy_bot(const struct cl_policy *policy)
+{
+	return &policy->bot;
+}
+
+const struct cl_approval_options *cl_policy_approvals(const struct cl_policy *policy)
 {
 	return &policy->approvals;
 }
@@ -2236,9 +2453,61 @@ static int put_cla(struct cl_buf *out, const struct cl_cla_options *c)
 	return cl_buf_printf(out, "  with_dco: %s\n", enum_text(with_dco_values, (int)c->with_dco));
 }
 
-static int put_later(struct cl_buf *out, const char *name, const struct cl_policy_section *section)
+static int put_approvals(struct cl_buf *out, const struct cl_approval_options *a)
 {
-	return cl_buf_printf(out, "%s:\n  enabled: %s\n", name, bool_text(section->enabled));
+	const struct cl_approval_labels *l = &a->labels;
+	size_t i;
+	int error;
+
+	if ((error = cl_buf_printf(out, "approvals:\n  enabled: %s\n", bool_text(a->enabled))) < 0 ||
+	    (error = put_optional(out, "  ", "repository", a->repository)) < 0 ||
+	    (error = put_strings(out, "  ", "approvers", (const char *const *)a->approvers,
+			a->approver_count)) < 0 ||
+	    (error = put_strings(out, "  ", "approver_teams", (const char *const *)a->approver_teams,
+			a->approver_team_count)) < 0 ||
+	    (error = cl_buf_printf(out, "  expiry_days: %zu\n  warn_days: %zu\n", a->expiry_days,
+			a->warn_days)) < 0)
+		return error;
+	error = cl_buf_puts(out, a->pre_approved_count ? "  pre_approved:\n" : "  pre_approved: []\n");
+	for (i = 0; error >= 0 && i < a->pre_approved_count; i++) {
+		const struct cl_approval_rule *r = &a->pre_approved[i];
+		/* Keys the entry left out stay out: an absent key does not restrict. */
+		if ((error = cl_buf_puts(out, "    -\n")) < 0 ||
+		    (r->has_licenses && (error = put_patterns(out, "      ", "licenses", &r->licenses)) < 0) ||
+		    (r->has_projects && (error = put_patterns(out, "      ", "projects", &r->projects)) < 0) ||
+		    (r->max_lines && (error = cl_buf_printf(out, "      max_lines: %zu\n", r->max_lines)) < 0))
+			return error;
+	}
+	if (error < 0 ||
+	    (error = cl_buf_puts(out, "  labels:\n")) < 0 ||
+	    (error = put_optional(out, "    ", "requested", l->requested)) < 0 ||
+	    (error = put_optional(out, "    ", "approved", l->approved)) < 0 ||
+	    (error = put_optional(out, "    ", "denied", l->denied)) < 0 ||
+	    (error = put_optional(out, "    ", "needs_info", l->needs_info)) < 0 ||
+	    (error = put_optional(out, "    ", "expired", l->expired)) < 0 ||
+	    (error = put_optional(out, "    ", "revoked", l->revoked)) < 0 ||
+	    (error = put_optional(out, "    ", "needs_re_review", l->needs_re_review)) < 0 ||
+	    (error = put_optional(out, "  ", "request_url", a->request_url)) < 0 ||
+	    (error = put_patterns(out, "  ", "outbound_repos", &a->outbound_repos)) < 0)
+		return error;
+	return put_strings(out, "  ", "employee_domains", (const char *const *)a->employee_domains,
+		a->employee_domain_count);
+}
+
+static int put_bot(struct cl_buf *out, const struct cl_policy_bot *b)
+{
+	int error;
+
+	if ((error = cl_buf_puts(out, "bot:\n")) < 0 ||
+	    (error = put_optional(out, "  ", "store", b->store)) < 0 ||
+	    (error = put_optional(out, "  ", "url", b->url)) < 0 ||
+	    (error = put_optional(out, "  ", "secret_file", b->secret_file)) < 0 ||
+	    (error = put_optional(out, "  ", "tracker", b->tracker)) < 0 ||
+	    (error = put_optional(out, "  ", "name", b->name)) < 0 ||
+	    (error = put_optional(out, "  ", "commit_url", b->commit_url)) < 0 ||
+	    (error = put_strings(out, "  ", "labels", (const char *const *)b->labels, b->label_count)) < 0)
+		return error;
+	return put_strings(out, "  ", "assignees", (const char *const *)b->assignees, b->assignee_count);
 }
 
 int cl_policy_write_yaml(struct cl_buf *out, const struct cl_policy *p)
@@ -2277,7 +2546,8 @@ int cl_policy_write_yaml(struct cl_buf *out, const struct cl_policy *p)
 	if ((error = put_cla(out, &p->cla)) < 0 ||
 	    (error = put_headers(out, &p->headers)) < 0 ||
 	    (error = put_deps(out, &p->deps)) < 0 ||
-	    (error = put_later(out, "approvals", &p->approvals)) < 0)
+	    (error = put_approvals(out, &p->approvals)) < 0 ||
+	    (error = put_bot(out, &p->bot)) < 0)
 		return error;
 	return 0;
 }

@@ -16,13 +16,15 @@
  *   headers:    the license-header check (headers.h)
  *   deps:       the dependency check (deps_options.h, deps_check.h)
  *   cla:        the CLA check (cla.h), signatures in the store (cla_store.h)
- *   approvals:  a check of a later version, only `enabled: false`
+ *   approvals:  outbound contribution approvals (approval_options.h, approvals.h)
+ *   bot:        where a hosted repository's post-receive sends its push events
  */
 #ifndef CL_POLICY_H
 #define CL_POLICY_H
 
 #include <stddef.h>
 
+#include "approval_options.h"
 #include "cla.h"
 #include "dco.h"
 #include "deps_options.h"
@@ -52,6 +54,25 @@ struct cl_policy_identity {
 /* Sections whose checks arrive in later versions: only `enabled` for now. */
 struct cl_policy_section {
 	int enabled;
+};
+
+/*
+ * bot: where post-receive hands push events (hooks/post_receive.c) and how
+ * the bot files their issues. All optional; no store and no url: the hook
+ * sends nothing. git config clearance.botStore / botUrl / botSecretFile of
+ * the repository (written by install-hooks --store / --bot) win over these.
+ */
+struct cl_policy_bot {
+	char *store;          /* the bot's SQLite store: events go straight into its queue */
+	char *url;            /* the bot's base URL: events go to POST <url>/events/push */
+	char *secret_file;    /* the shared secret of /events/push (HMAC-SHA256) */
+	char *tracker;        /* "owner/repo" of the OSPO tracker; NULL: the bot's */
+	char *name;           /* what issues call this repository; NULL: its path */
+	char *commit_url;     /* prefix of a commit link; the id is appended */
+	char **labels;        /* added to clearance and clearance:<check> */
+	size_t label_count;
+	char **assignees;
+	size_t assignee_count;
 };
 
 struct cl_policy;
@@ -96,7 +117,8 @@ const struct cl_dco_options *cl_policy_dco(const struct cl_policy *policy);
 const struct cl_cla_options *cl_policy_cla(const struct cl_policy *policy);
 const struct cl_header_options *cl_policy_headers(const struct cl_policy *policy);
 const struct cl_deps_options *cl_policy_deps(const struct cl_policy *policy);
-const struct cl_policy_section *cl_policy_approvals(const struct cl_policy *policy);
+const struct cl_approval_options *cl_policy_approvals(const struct cl_policy *policy);
+const struct cl_policy_bot *cl_policy_bot(const struct cl_policy *policy);
 
 /*
  * Point the CLA check at `path` whatever the policy says: the bot judges

@@ -24,6 +24,8 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <jansson.h>
+
 #include "error.h"
 #include "json_text.h"
 
@@ -136,7 +138,8 @@ int cl_webhook_check_depth(const char *body, size_t len, int max_depth)
 
 /* ---- decoder: field tables ------------------------------------------- */
 
-enum want { WANT_STRING, WANT_SHA, WANT_INT, WANT_BOOL, WANT_OBJECT };
+/* WANT_NAMES: a list of objects, their "name" members kept one per line (labels). */
+enum want { WANT_STRING, WANT_SHA, WANT_INT, WANT_BOOL, WANT_OBJECT, WANT_NAMES };
 
 /*
  * One field: a path of up to four keys from the payload's root, where it
@@ -189,6 +192,18 @@ static const struct field issue_comment_fields[] = {
 	{ { "is_pull" }, WANT_BOOL, AT(comment_on_pr), 0 },
 };
 
+/* An issue opened or edited (the outbound contribution requests of approvals.h). */
+static const struct field issues_fields[] = {
+	{ { "repository", "full_name" }, WANT_STRING, AT(repo_full_name), 1 },
+	{ { "issue", "number" }, WANT_INT, AT(pr_number), 1 },
+	{ { "issue", "title" }, WANT_STRING, AT(issue_title), 0 },
+	{ { "issue", "body" }, WANT_STRING, AT(issue_body), 0 },
+	{ { "issue", "user", "login" }, WANT_STRING, AT(issue_author), 1 },
+	{ { "issue", "html_url" }, WANT_STRING, AT(issue_url), 0 },
+	{ { "issue", "state" }, WANT_STRING, AT(issue_state), 0 },
+	{ { "issue", "labels" }, WANT_NAMES, AT(issue_labels), 0 },
+};
+
 struct event_fields {
 	const char *event;
 	const struct field *fields;
@@ -200,6 +215,7 @@ static const struct event_fields event_table[] = {
 	{ "pull_request", TABLE(pull_request_fields) },
 	{ "push", TABLE(push_fields) },
 	{ "issue_comment", TABLE(issue_comment_fields) },
+	{ "issues", TABLE(issues_fields) },
 };
 
 #define MAX_FIELDS 16
@@ -482,6 +498,57 @@ static int type_error(const struct field *f, const char *what)
 	return cl_error_setc(CL_EINVALID, "payload field '%s' is not %s", where, what);
 }
 
+/*
+ * The "name" members of a list of objects [from, to) (checked JSON text),
+ * one per line. The list is small (an issue's labels), so Jansson reads
+ * just that slice; names with a line break or NUL are skipped (no label
+ * has one), and the whole is capped like any field.
+ */
+static int capture_names(const struct field *f, char **slot, const char *from, const char *to)
+{
+	json_error_t jerr;
+	json_t *list, *item;
+	size_t i, len = 0, n;
+	char *out = NULL;
+
+	list = json_loadb(from, (size_t)(to - from), JSON_DECODE_INT_AS_REAL | JSON_ALLOW_NUL, &jerr);
+	if (!json_is_array(list)) {
+		json_decref(list);
+		return type_error(f, "a list of labels");
+	}
+	if ((out = calloc(1, 1)) == NULL) {
+		json_decref(list);
+		return cl_error_set("out of memory");
+	}
+	json_array_foreach(list, i, item) {
+		json_t *name = json_object_get(item, "name");
+		const char *v = json_string_value(name);
+		char *grown;
+		n = json_string_length(name);
+		if (!v || n == 0 || memchr(v, '\0', n) || memchr(v, '\n', n))
+			continue;
+		if (len + n + 1 > CL_WEBHOOK_MAX_FIELD) {
+			free(out);
+			json_decref(list);
+			return type_error(f, "a list of labels within the size cap");
+		}
+		if ((grown = realloc(out, len + n + 2)) == NULL) {
+			free(out);
+			json_decref(list);
+			return cl_error_set("out of memory");
+		}
+		out = grown;
+		memcpy(out + len, v, n);
+		len += n;
+		out[len++] = '\n';
+		out[len] = '\0';
+	}
+	json_decref(list);
+	free(*slot);
+	*slot = out;
+	return 0;
+}
+
 /* Store the value that starts at s->p (already checked) for field `i`. */
 static int capture(struct scanner *s, int i, const char *from, const char *to, int escaped)
 {
@@ -537,6 +604,8 @@ static int capture(struct scanner *s, int i, const char *from, const char *to, i
 		*slot = v;
 		return 0;
 	}
+	case WANT_NAMES:
+		return capture_names(f, (char **)(void *)(base + f->offset), from, to);
 	case WANT_BOOL:
 	case WANT_OBJECT:
 		/* two fields say "this issue is a PR" (GitHub, Gitea): either is enough */
@@ -664,12 +733,17 @@ static int scan_value(struct scanner *s)
 	case '[':
 		if (++s->depth > CL_WEBHOOK_MAX_DEPTH)
 			return cl_error_setc(CL_EINVALID, "JSON nested deeper than %d levels", CL_WEBHOOK_MAX_DEPTH);
-		if (field >= 0 && s->fields[field]->want != WANT_OBJECT)
-			return type_error(s->fields[field], "a scalar");
+		if (field >= 0 && s->fields[field]->want != WANT_OBJECT &&
+		    !(s->fields[field]->want == WANT_NAMES && *s->p == '['))
+			return type_error(s->fields[field], s->fields[field]->want == WANT_NAMES ?
+				"a list" : "a scalar");
+		from = s->p;
 		error = *s->p == '{' ? scan_object(s) : scan_array(s);
 		s->depth--;
 		if (error < 0)
 			return error;
+		if (field >= 0 && s->fields[field]->want == WANT_NAMES)
+			return capture(s, field, from, s->p, 0);
 		if (field >= 0)
 			return capture(s, field, s->p, s->p, 0);   /* an object: present */
 		return 0;
@@ -678,7 +752,7 @@ static int scan_value(struct scanner *s)
 			return error;
 		if (field >= 0 && s->fields[field]->want != WANT_STRING && s->fields[field]->want != WANT_SHA)
 			return type_error(s->fields[field], s->fields[field]->want == WANT_INT ?
-				"a whole number" : "a boolean");
+				"a whole number" : s->fields[field]->want == WANT_NAMES ? "a list" : "a boolean");
 		break;
 	case 't':
 	case 'f':
@@ -803,5 +877,11 @@ void cl_webhook_event_free(struct cl_webhook_event *ev)
 	free(ev->comment_body);
 	free(ev->comment_author);
 	free(ev->comment_url);
+	free(ev->issue_title);
+	free(ev->issue_body);
+	free(ev->issue_author);
+	free(ev->issue_url);
+	free(ev->issue_state);
+	free(ev->issue_labels);
 	free(ev);
 }

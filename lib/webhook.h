@@ -70,6 +70,9 @@ struct cl_webhook_event {
 	char *comment_body, *comment_author;
 	char *comment_url;      /* the comment's web address (the CLA signature's evidence) */
 	int comment_on_pr;      /* issue_comment whose issue is a pull request */
+	/* issues (opened, edited, ...): the number is in pr_number, as for issue_comment */
+	char *issue_title, *issue_body, *issue_author, *issue_url, *issue_state;
+	char *issue_labels;     /* the label names, one per line ("" when none) */
 };
 
 /*

@@ -194,6 +194,7 @@ const want = [
   ["pull_request", "opened"], ["pull_request", "synchronize"],
   ["pull_request", "reopened"], ["pull_request", "closed"],
   ["issue_comment", "created"],
+  ["issues", "opened"], ["issues", "edited"],
 ];
 const dir = path.join(top, "tests/bot/webhooks/github");
 const written = [];

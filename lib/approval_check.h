@@ -1,0 +1,35 @@
+/*
+ * approval_check.h - the approval check as a row of the check table: on an
+ * outbound repository (the policy's approvals.outbound_repos, forks of
+ * upstream projects), every new commit authored by an employee (an email
+ * of approvals.employee_domains) must be covered by an approval in force
+ * for that person and that upstream project (approvals.h).
+ *
+ * Layer rule: the adapter between check.h and approvals.h. Hooks and the
+ * bot's pull-request review run it through the engine like any check: a
+ * push is rejected, a pull request gets a failing clearance/approval.
+ */
+#ifndef CL_APPROVAL_CHECK_H
+#define CL_APPROVAL_CHECK_H
+
+#include "check.h"
+
+/* Enabled with approvals.enabled, outbound_repos and employee_domains all set. */
+int cl_approval_check_enabled(const struct cl_policy *policy);
+
+/*
+ * Judge ctx's commits. The repository's name is the last two components of
+ * its directory ("acme-forks/libgit2" for /srv/git/acme-forks/libgit2.git,
+ * the bot's mirrors are OWNER/REPO.git); a repository outbound_repos does
+ * not match is not judged. The fork is taken to keep its upstream's name:
+ * approvals for any upstream called "libgit2" cover it. The store is the
+ * one cla.store names (the bot's own store in the bot), shared with the
+ * CLA check. Findings: "approval.missing" (error) per uncovered commit.
+ * @return 0, or < 0 when the store cannot be read (nobody could be judged)
+ */
+int cl_approval_run(struct cl_check_ctx *ctx);
+
+/* Is `email`'s domain one of `domains` ("example.com", "*.example.com")? 1 / 0 */
+int cl_approval_is_employee(const char *email, char *const *domains, size_t count);
+
+#endif
