@@ -13,7 +13,7 @@
  *   - a corrupt spool file is reported by doctor, set aside by the flush,
  *     and the events after it are delivered
  *   - an admin's override lands as a row of the store's overrides table
- *     (`clearance overrides list`)
+ *     (`clearance overrides list`) and shows on the dashboard
  *   - the store mode (install-hooks --store) queues events straight into
  *     the bot's store
  */
@@ -90,6 +90,7 @@ static void bot_start(void)
 		"events_secret_file: %s/events-secret\n"
 		"tracker: ospo/tracker\n"
 		"labels: [hosted]\n"
+		"dashboard_token: hosted-dashboard-token-0123\n"
 		"github:\n"
 		"  webhook_secret: e2e-secret\n"
 		"  token: " TEST_TOKEN "\n"
@@ -426,6 +427,12 @@ static void test_override_recorded(void **state)
 	assert_non_null(strstr(out, "prod is down"));
 	assert_non_null(strstr(out, "\tapp\trefs/heads/main\t"));
 	assert_non_null(strstr(out, "\t1\t"));   /* one finding was overridden */
+
+	/* ... and the OSPO sees it on the dashboard. */
+	assert_int_equal(sh_status(out, sizeof(out), "curl -sf -H 'Authorization: Bearer "
+		"hosted-dashboard-token-0123' http://127.0.0.1:%u/dashboard | grep -o 'prod is down'",
+		bot_port), 0);
+	assert_non_null(strstr(out, "prod is down"));
 }
 
 static void test_store_mode(void **state)
