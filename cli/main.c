@@ -57,8 +57,9 @@ static void usage(FILE *fp)
 	fprintf(fp,
 		"usage: clearance <command> [options]\n"
 		"\n"
-		"clearance enforces an open source policy (DCO sign-off, license headers)\n"
-		"in git server hooks and on your machine before you push.\n"
+		"clearance enforces an open source program office's policy (DCO sign-off,\n"
+		"CLAs, license headers, dependencies, outbound contribution approvals) in\n"
+		"git server hooks, on your machine before you push, and as a webhook bot.\n"
 		"\n"
 		"commands:\n");
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
