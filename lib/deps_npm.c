@@ -3,7 +3,7 @@
  * (lockfileVersion 1, 2 and 3), the npm format table, and the helpers the
  * yarn and pnpm readers share (result list with merging, YAML loading).
  *
- * Divisions: shared helpers; YAML to Jansson; package.json; package-lock;
+ * Divisions: shared helpers; YAML to a compact tree; package.json; package-lock;
  * the format table.
  */
 #include "deps_npm.h"
@@ -195,23 +195,164 @@ const char *cl_deps_npm__str(const json_t *obj, const char *key)
 	return json_string_value(json_object_get(obj, key));
 }
 
-/* ---- YAML to Jansson ---------------------------------------------------- */
+/* ---- YAML to a compact tree ------------------------------------------------ */
 
 /*
  * Event-driven with an explicit stack, so hostile nesting costs memory we
  * bound, not C stack. Everything becomes a string: pnpm and yarn berry
  * quote inconsistently ('9.0' vs 5.4), and callers compare text anyway.
+ *
+ * Why not Jansson: a Jansson object is a hash table of its own and every
+ * string a separate value; building them cost as much as libyaml's parse
+ * of the same bytes (issue 4: pnpm-lock.yaml at 29 MB/s against libyaml's
+ * 56). Here a node, its key and its text come from one bump arena that is
+ * dropped whole, children are a list in file order, and only mappings
+ * that grow past YTREE_INDEX_AT members get a hash index.
  */
+#define YTREE_INDEX_AT 8
+
+struct cl_ytree_chunk {
+	struct cl_ytree_chunk *next;
+};
+
+static void *ytree_alloc(struct cl_ytree *t, size_t n)
+{
+	char *p;
+
+	n = (n + 7) & ~(size_t)7;
+	if ((size_t)(t->end - t->cur) < n) {
+		/*
+		 * Chunks stay under glibc's mmap threshold (128 KiB), so a
+		 * parse reuses the heap that the previous one freed instead of
+		 * faulting in fresh pages: the faults were a tenth of a parse.
+		 */
+		size_t size = 120 * 1024;
+		struct cl_ytree_chunk *c;
+
+		if (size < n + 16)
+			size = n + 16;
+		c = malloc(size);
+		if (!c)
+			return NULL;
+		c->next = t->chunks;
+		t->chunks = c;
+		t->cur = (char *)c + 16;
+		t->end = (char *)c + size;
+	}
+	p = t->cur;
+	t->cur += n;
+	return p;
+}
+
+static char *ytree_strdup(struct cl_ytree *t, const char *s, size_t len)
+{
+	char *p = ytree_alloc(t, len + 1);
+
+	if (!p)
+		return NULL;
+	memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}
+
+void cl_deps_npm__ytree_dispose(struct cl_ytree *t)
+{
+	struct cl_ytree_chunk *c, *next;
+
+	if (!t)
+		return;
+	for (c = t->chunks; c; c = next) {
+		next = c->next;
+		free(c);
+	}
+	memset(t, 0, sizeof(*t));
+}
+
+static uint32_t ytree_hash(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+/* Put `n` in the index of `map` (which has room). */
+static void ytree_index_put(struct cl_ynode *map, struct cl_ynode *n)
+{
+	size_t mask = map->index_cap - 1, i = n->hash & mask;
+
+	while (map->index[i])
+		i = (i + 1) & mask;
+	map->index[i] = n;
+}
+
+/* (Re)build the index of `map` with room for twice its members, at most half full. */
+static int ytree_reindex(struct cl_ytree *t, struct cl_ynode *map)
+{
+	size_t cap = 16;
+	struct cl_ynode *c;
+	int first = map->index == NULL;
+
+	while (cap < 4 * (map->count + 1))
+		cap *= 2;
+	map->index = ytree_alloc(t, cap * sizeof(*map->index));
+	if (!map->index)
+		return -1;
+	memset(map->index, 0, cap * sizeof(*map->index));
+	map->index_cap = (uint32_t)cap;
+	for (c = map->first; c; c = c->next) {
+		/* members added before the map was big were never hashed */
+		if (first)
+			c->hash = ytree_hash(c->key, c->key_len);
+		ytree_index_put(map, c);
+	}
+	return 0;
+}
+
+static struct cl_ynode *ytree_find(const struct cl_ynode *map, const char *key, size_t len, uint32_t hash)
+{
+	const struct cl_ynode *c;
+
+	if (map->index) {
+		size_t mask = map->index_cap - 1, i = hash & mask;
+		for (; (c = map->index[i]) != NULL; i = (i + 1) & mask)
+			if (c->hash == hash && c->key_len == len && memcmp(c->key, key, len) == 0)
+				return (struct cl_ynode *)c;
+		return NULL;
+	}
+	for (c = map->first; c; c = c->next)
+		if (c->key_len == len && memcmp(c->key, key, len) == 0)
+			return (struct cl_ynode *)c;
+	return NULL;
+}
+
+const struct cl_ynode *cl_deps_npm__yget(const struct cl_ynode *map, const char *key)
+{
+	size_t len;
+
+	if (!map || map->kind != CL_YNODE_MAP)
+		return NULL;
+	len = strlen(key);
+	return ytree_find(map, key, len, map->index ? ytree_hash(key, len) : 0);
+}
+
+const char *cl_deps_npm__ystr(const struct cl_ynode *map, const char *key)
+{
+	const struct cl_ynode *v = cl_deps_npm__yget(map, key);
+	return v && v->kind == CL_YNODE_SCALAR ? v->str : NULL;
+}
+
 struct yaml_frame {
-	json_t *node;     /* object or array */
+	struct cl_ynode *node;   /* mapping or sequence */
 	/*
-	 * The pending key of a mapping, when has_key. The buffer stays with
-	 * the nesting level and is reused by every key met there: a lock file
-	 * has a hundred thousand keys, and a malloc and free for each showed
-	 * in profiles.
+	 * The pending key of a mapping, when has_key; points into the arena.
+	 * It becomes the member's key as it is, so a key costs one copy.
 	 */
-	char *key;
-	size_t key_cap;
+	const char *key;
+	uint32_t key_len;
+	uint32_t key_line;
 	int has_key;
 };
 
@@ -221,67 +362,69 @@ static int yaml_fail(const char *path, const yaml_mark_t *m, const char *problem
 			(unsigned long)m->line + 1, (unsigned long)m->column + 1, problem);
 }
 
-/* Attach `v` (reference stolen) to the top frame, or make it the root. */
-static int yaml_attach(json_t **root, struct yaml_frame *top, json_t *v, const char *path, const yaml_mark_t *m)
+/* Attach `v` to the top frame, or make it the root. */
+static int yaml_attach(struct cl_ytree *t, struct yaml_frame *top, struct cl_ynode *v, const char *path,
+		const yaml_mark_t *m)
 {
-	size_t size;
-	int rc;
+	struct cl_ynode *map;
 
 	if (!top) {
-		*root = v;
+		t->root = v;
 		return 0;
 	}
-	if (json_is_array(top->node)) {
-		if (json_array_append_new(top->node, v) < 0)
-			return cl_error_set("out of memory");
-		return 0;
+	map = top->node;
+	if (map->kind == CL_YNODE_MAP) {
+		if (!top->has_key)
+			return yaml_fail(path, m, "mapping key is not a scalar");
+		top->has_key = 0;
+		v->key = top->key;
+		v->key_len = top->key_len;
+		v->line = top->key_line;
+		if (map->index)
+			v->hash = ytree_hash(v->key, v->key_len);
+		if (ytree_find(map, v->key, v->key_len, v->hash))
+			return yaml_fail(path, m, "duplicate mapping key");
 	}
-	if (!top->has_key) {
-		json_decref(v);
-		return yaml_fail(path, m, "mapping key is not a scalar");
+	if (map->last)
+		map->last->next = v;
+	else
+		map->first = v;
+	map->last = v;
+	map->count++;
+	if (map->kind == CL_YNODE_MAP && map->count >= YTREE_INDEX_AT) {
+		if (!map->index || 2 * map->count > map->index_cap) {
+			if (ytree_reindex(t, map) < 0)
+				return cl_error_set("out of memory");
+		} else {
+			ytree_index_put(map, v);
+		}
 	}
-	/*
-	 * One hash lookup per key, not two: a duplicate replaces the first
-	 * value and leaves the size as it was, and the whole tree is dropped
-	 * on the error anyway. _nocheck: libyaml's reader has already refused
-	 * input that is not UTF-8 (and keys with NUL bytes are refused by our
-	 * caller), which is all Jansson's check would test.
-	 */
-	size = json_object_size(top->node);
-	rc = json_object_set_new_nocheck(top->node, top->key, v);
-	top->has_key = 0;
-	if (rc < 0)
-		return cl_deps_npm__fail("%s:%lu:%lu: invalid mapping key", path,
-				(unsigned long)m->line + 1, (unsigned long)m->column + 1);
-	if (json_object_size(top->node) == size)
-		return yaml_fail(path, m, "duplicate mapping key");
 	return 0;
 }
 
 static int yaml_skipped(const char *key, const char *const *skip)
 {
+	/* every key below the skip level comes here: test the first byte before calling strcmp */
 	for (; skip && *skip; skip++)
-		if (strcmp(key, *skip) == 0)
+		if ((*skip)[0] == key[0] && strcmp(key, *skip) == 0)
 			return 1;
 	return 0;
 }
 
-unsigned int cl_deps_npm__line(const json_t *lines, const char *key)
-{
-	return (unsigned int)json_integer_value(json_object_get(lines, key));
-}
-
-int cl_deps_npm__yaml_load(json_t **out, const char *path, const char *data, size_t len,
+int cl_deps_npm__yaml_load(struct cl_ytree *out, const char *path, const char *data, size_t len,
 		const struct cl_npm_yaml_opts *opts)
 {
 	const unsigned int max_depth = opts->max_depth;
+	struct cl_ytree t = { 0 };
 	yaml_parser_t parser;
 	yaml_event_t ev;
 	struct yaml_frame *stack = NULL;
-	size_t depth = 0, docs = 0, skipping = 0, i;   /* skipping: open collections of a dropped value */
-	json_t *root = NULL;
+	size_t depth = 0, docs = 0, skipping = 0;   /* skipping: open collections of a dropped value */
 	int error = 0, has_event = 0, done_stream = 0;
 
+	/* every length in the tree is 32-bit; callers cap input far below */
+	if (len > UINT32_MAX)
+		return cl_deps_npm__fail("%s: too big for the YAML reader", path);
 	if (!yaml_parser_initialize(&parser))
 		return cl_error_set("out of memory");
 	yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
@@ -332,7 +475,8 @@ int cl_deps_npm__yaml_load(json_t **out, const char *path, const char *data, siz
 		case YAML_SCALAR_EVENT: {
 			const char *text = (const char *)ev.data.scalar.value;
 			size_t tlen = ev.data.scalar.length;
-			json_t *v;
+			struct cl_ynode *v;
+			char *s;
 
 			if (ev.data.scalar.anchor) {
 				error = yaml_fail(path, &ev.start_mark, "YAML anchors are not supported here");
@@ -342,28 +486,23 @@ int cl_deps_npm__yaml_load(json_t **out, const char *path, const char *data, siz
 				error = yaml_fail(path, &ev.start_mark, "NUL byte in a scalar");
 				goto done;
 			}
-			if (top && json_is_object(top->node) && !top->has_key) {
-				if (tlen >= top->key_cap) {
-					size_t cap = tlen < 64 ? 64 : tlen + 1;
-					char *p = realloc(top->key, cap);
-					CL_CHECK_ALLOC(p);
-					top->key = p;
-					top->key_cap = cap;
-				}
-				memcpy(top->key, text, tlen);
-				top->key[tlen] = '\0';
+			/* libyaml's reader has already refused what is not UTF-8 */
+			s = ytree_strdup(&t, text, tlen);
+			CL_CHECK_ALLOC(s);
+			if (top && top->node->kind == CL_YNODE_MAP && !top->has_key) {
+				top->key = s;
+				top->key_len = (uint32_t)tlen;
 				top->has_key = 1;
-				if (opts->lines && depth == opts->line_depth && !json_object_get(opts->lines, text) &&
-				    json_object_set_new(opts->lines, text, json_integer((json_int_t)ev.start_mark.line + 1)) < 0) {
-					error = cl_error_set("out of memory");
-					goto done;
-				}
+				top->key_line = (uint32_t)ev.start_mark.line + 1;
 				break;
 			}
-			/* libyaml's reader has already refused what is not UTF-8 */
-			v = json_stringn_nocheck(text, tlen);
+			v = ytree_alloc(&t, CL_YNODE_SCALAR_SIZE);
 			CL_CHECK_ALLOC(v);
-			if ((error = yaml_attach(&root, top, v, path, &ev.start_mark)) < 0)
+			memset(v, 0, CL_YNODE_SCALAR_SIZE);
+			v->kind = CL_YNODE_SCALAR;
+			v->str = s;
+			v->len = (uint32_t)tlen;
+			if ((error = yaml_attach(&t, top, v, path, &ev.start_mark)) < 0)
 				goto done;
 			break;
 		}
@@ -371,7 +510,7 @@ int cl_deps_npm__yaml_load(json_t **out, const char *path, const char *data, siz
 		case YAML_MAPPING_START_EVENT: {
 			int is_map = ev.type == YAML_MAPPING_START_EVENT;
 			const yaml_char_t *anchor = is_map ? ev.data.mapping_start.anchor : ev.data.sequence_start.anchor;
-			json_t *v;
+			struct cl_ynode *v;
 
 			if (anchor) {
 				error = yaml_fail(path, &ev.start_mark, "YAML anchors are not supported here");
@@ -381,13 +520,12 @@ int cl_deps_npm__yaml_load(json_t **out, const char *path, const char *data, siz
 				error = yaml_fail(path, &ev.start_mark, "nesting too deep");
 				goto done;
 			}
-			v = is_map ? json_object() : json_array();
+			v = ytree_alloc(&t, sizeof(*v));
 			CL_CHECK_ALLOC(v);
-			json_incref(v);   /* the frame keeps a reference until the end event */
-			if ((error = yaml_attach(&root, top, v, path, &ev.start_mark)) < 0) {
-				json_decref(v);
+			memset(v, 0, sizeof(*v));
+			v->kind = is_map ? CL_YNODE_MAP : CL_YNODE_SEQ;
+			if ((error = yaml_attach(&t, top, v, path, &ev.start_mark)) < 0)
 				goto done;
-			}
 			stack[depth].node = v;
 			stack[depth].has_key = 0;
 			depth++;
@@ -398,7 +536,6 @@ int cl_deps_npm__yaml_load(json_t **out, const char *path, const char *data, siz
 			if (!depth)
 				CL_BUG("YAML end event without a start");
 			depth--;
-			json_decref(stack[depth].node);
 			stack[depth].has_key = 0;
 			break;
 		case YAML_NO_EVENT:
@@ -409,23 +546,19 @@ int cl_deps_npm__yaml_load(json_t **out, const char *path, const char *data, siz
 		yaml_event_delete(&ev);
 		has_event = 0;
 	}
-	if (!root) {
-		root = json_object();
-		CL_CHECK_ALLOC(root);
+	if (!t.root) {
+		t.root = ytree_alloc(&t, sizeof(*t.root));
+		CL_CHECK_ALLOC(t.root);
+		memset(t.root, 0, sizeof(*t.root));
+		t.root->kind = CL_YNODE_MAP;
 	}
-	*out = root;
-	root = NULL;
+	*out = t;
+	memset(&t, 0, sizeof(t));
 done:
 	if (has_event)
 		yaml_event_delete(&ev);
-	while (depth > 0) {
-		depth--;
-		json_decref(stack[depth].node);
-	}
-	for (i = 0; stack && i <= max_depth; i++)
-		free(stack[i].key);
 	free(stack);
-	json_decref(root);
+	cl_deps_npm__ytree_dispose(&t);
 	yaml_parser_delete(&parser);
 	return error;
 }

@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "deps.h"
 
@@ -65,23 +66,78 @@ struct cl_npm_yaml_opts {
 	 */
 	const char *const *skip;
 	unsigned int skip_depth;
-	/* when set: key -> 1-based line, for keys of mappings at level `line_depth` (first wins) */
-	json_t *lines;
-	unsigned int line_depth;
+};
+
+enum cl_ynode_kind { CL_YNODE_SCALAR = 1, CL_YNODE_MAP, CL_YNODE_SEQ };
+
+/*
+ * A node of a loaded YAML document. Everything points into the tree's
+ * arena and lives until cl_deps_npm__ytree_dispose. A 64 MiB file can
+ * hold tens of millions of scalars, so sizes are 32-bit (the loader
+ * refuses bigger input) and a scalar is allocated without the trailing
+ * collection fields: read first, last, count and index only of a node
+ * whose kind is CL_YNODE_MAP or CL_YNODE_SEQ.
+ */
+struct cl_ynode {
+	const char *key;               /* in the parent mapping (NUL-terminated), else NULL */
+	const char *str;               /* a scalar's text, NUL-terminated */
+	struct cl_ynode *next;         /* the next member of the parent */
+	uint32_t key_len, len;
+	uint32_t hash;                 /* of key, once the parent mapping is indexed */
+	uint32_t line;                 /* 1-based line of the key, in a mapping */
+	/*
+	 * Free for the caller: a graph walk over the tree marks the nodes it
+	 * has visited here rather than in a map of their keys.
+	 */
+	uint32_t mark;
+	enum cl_ynode_kind kind;
+	/* mappings and sequences only */
+	struct cl_ynode *first, *last; /* members, in file order */
+	struct cl_ynode **index;       /* a mapping's hash index once it is big, else NULL */
+	uint32_t count, index_cap;
+};
+
+#define CL_YNODE_SCALAR_SIZE offsetof(struct cl_ynode, first)
+
+struct cl_ytree_chunk;
+
+/* A loaded document: caller-owned, zero it before use. */
+struct cl_ytree {
+	struct cl_ynode *root;
+	struct cl_ytree_chunk *chunks;
+	char *cur, *end;
+	size_t next_size;
 };
 
 /*
- * Load a YAML document into a Jansson tree whose scalars are all strings
- * (keys included). Anchors, aliases, non-scalar keys, duplicate keys, more
- * than one document and nesting past opts->max_depth are refused with
+ * Load a YAML document into a tree whose scalars are all strings (keys
+ * included). Anchors, aliases, non-scalar keys, duplicate keys, more than
+ * one document and nesting past opts->max_depth are refused with
  * CL_EINVALID "PATH:LINE:COLUMN: problem". An empty stream gives an empty
- * object.
+ * mapping. On failure *out is untouched.
  */
-int cl_deps_npm__yaml_load(json_t **out, const char *path, const char *data, size_t len,
+int cl_deps_npm__yaml_load(struct cl_ytree *out, const char *path, const char *data, size_t len,
 		const struct cl_npm_yaml_opts *opts);
 
-/* The line recorded for `key` in opts->lines, or 0. */
-unsigned int cl_deps_npm__line(const json_t *lines, const char *key);
+/* Free a tree's memory; NULL-safe, and the tree is zeroed after. */
+void cl_deps_npm__ytree_dispose(struct cl_ytree *tree);
+
+/* The member `key` of a mapping; NULL when absent or when `map` is NULL or not a mapping. */
+const struct cl_ynode *cl_deps_npm__yget(const struct cl_ynode *map, const char *key);
+
+/* A scalar member of a mapping, or NULL. */
+const char *cl_deps_npm__ystr(const struct cl_ynode *map, const char *key);
+
+static inline int cl_deps_npm__yis_map(const struct cl_ynode *n)
+{
+	return n && n->kind == CL_YNODE_MAP;
+}
+
+/* A scalar's text, or NULL when `n` is NULL or not a scalar. */
+static inline const char *cl_deps_npm__yval(const struct cl_ynode *n)
+{
+	return n && n->kind == CL_YNODE_SCALAR ? n->str : NULL;
+}
 
 /* Split "name@range" (the name may start with '@'): the index of the separating '@', or -1. */
 long cl_deps_npm__split_at(const char *spec);

@@ -16,8 +16,9 @@
 #include "deps_npm.h"
 #include "deps_npm_priv.h"
 #include "error.h"
-#include "json_arena.h"
+#include "strmap.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,14 +31,70 @@ static const char *const pnpm_skip[] = {
 	"transitivePeerDependencies", "requiresBuild", "deprecated", "funding", NULL
 };
 
+/*
+ * A scratch string, reused: the walk and the package loop split and join
+ * keys tens of thousands of times, and a malloc and free for each showed
+ * in profiles.
+ */
+struct pnpm_buf {
+	char *p;
+	size_t cap;
+};
+
+/* Room for `len` bytes and a NUL in `b`; NULL when out of memory. */
+static char *pnpm_buf_grow(struct pnpm_buf *b, size_t len)
+{
+	if (len + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 256;
+		char *p;
+		while (cap < len + 1)
+			cap *= 2;
+		p = realloc(b->p, cap);
+		if (!p)
+			return NULL;
+		b->p = p;
+		b->cap = cap;
+	}
+	return b->p;
+}
+
+static char *pnpm_buf_copy(struct pnpm_buf *b, const char *s, size_t len)
+{
+	char *p = pnpm_buf_grow(b, len);
+
+	if (!p)
+		return NULL;
+	memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}
+
+/* "name@version" in `b` */
+static char *pnpm_buf_join(struct pnpm_buf *b, const char *name, const char *version)
+{
+	size_t nl = strlen(name), vl = strlen(version);
+	char *p = pnpm_buf_grow(b, nl + 1 + vl);
+
+	if (!p)
+		return NULL;
+	memcpy(p, name, nl);
+	p[nl] = '@';
+	memcpy(p + nl + 1, version, vl + 1);
+	return p;
+}
+
 struct pnpm {
 	struct cl_npm_ctx *ctx;
 	long major;
-	json_t *direct;     /* "name@version" -> scope (integer) of the importers' entries */
-	json_t *reach;      /* 9.0: "name@version" -> 1 runtime, 2 dev-only reach */
-	json_t *seen;       /* 9.0: snapshot keys visited in the current pass of the walk */
-	json_t *lines;      /* "packages" key -> line */
+	struct cl_strmap direct;   /* "name@version" -> scope + 1 of the importers' entries */
+	const struct cl_ynode *root;   /* the document, for pnpm_line */
+	struct cl_strmap reach;    /* 9.0: "name@version" -> 1 runtime, 2 dev-only reach */
+	struct pnpm_buf kbuf, abuf;  /* scratch for splitting and joining keys */
 };
+
+/* Values of st->direct and st->reach are small integers kept in the pointer. */
+#define PNPM_INT(slot) ((int)(intptr_t)*(slot))
+#define PNPM_VAL(i) ((void *)(intptr_t)(i))
 
 /*
  * Whether an importer or snapshot version names another package ("b@1.0.0",
@@ -84,15 +141,17 @@ static char *pnpm_at(const char *name, const char *version)
 
 /*
  * A "packages"/"snapshots" key to "name" and "version": "/a/1.0.0" (5.x),
- * "/a@1.0.0(p@1)" (6.x), "a@1.0.0" (9.0). Both allocated in one block: *name
- * must be freed, *version points into it. -1 when the key has another shape
- * (tarball and git keys like "github.com/u/r/sha" in 5.x/6.x).
+ * "/a@1.0.0(p@1)" (6.x), "a@1.0.0" (9.0). Both point into `b`, valid until
+ * its next use. 1 when the key has another shape (tarball and git keys like
+ * "github.com/u/r/sha" in 5.x/6.x).
  */
-static int pnpm_split_key(char **name, char **version, const char *key, long major)
+static int pnpm_split_key(char **name, char **version, struct pnpm_buf *b, const char *key, long major)
 {
 	char *s, *sep;
 
-	s = strdup(key[0] == '/' ? key + 1 : key);
+	if (key[0] == '/')
+		key++;
+	s = pnpm_buf_copy(b, key, strlen(key));
 	if (!s)
 		return cl_error_set("out of memory");
 	if (major < 6) {
@@ -103,10 +162,8 @@ static int pnpm_split_key(char **name, char **version, const char *key, long maj
 		/* a 9.0 key may carry a URL version ("a@https://..."); keep it whole */
 		sep = at > 0 ? s + at : NULL;
 	}
-	if (!sep || sep == s || sep[1] == '\0') {
-		free(s);
+	if (!sep || sep == s || sep[1] == '\0')
 		return 1;
-	}
 	*sep = '\0';
 	pnpm_cut_peers(sep + 1, major);
 	*name = s;
@@ -119,7 +176,7 @@ static int pnpm_split_key(char **name, char **version, const char *key, long maj
  * alias "/b/1.0.0" (5.x) / "b@1.0.0" (6+) naming another package. Returns 1
  * for local "link:"/"file:" entries to skip.
  */
-static int pnpm_resolve(char **out, const char *name, const char *version, long major)
+static int pnpm_resolve(char **out, struct pnpm_buf *b, const char *name, const char *version, long major)
 {
 	char *s;
 
@@ -127,12 +184,11 @@ static int pnpm_resolve(char **out, const char *name, const char *version, long 
 		return 1;
 	if (version[0] == '/' || (major >= 6 && pnpm_is_alias(version))) {
 		char *an, *av;
-		int rc = pnpm_split_key(&an, &av, version, major);
+		int rc = pnpm_split_key(&an, &av, b, version, major);
 		if (rc < 0)
 			return rc;
 		if (rc == 0) {
 			s = pnpm_at(an, av);
-			free(an);
 			goto have;
 		}
 	}
@@ -156,144 +212,168 @@ static const struct {
 };
 
 /* One importer (or the 5.x/6.x top level for a single project). */
-static int pnpm_importer(struct pnpm *st, const json_t *imp, const char *where)
+static int pnpm_importer(struct pnpm *st, const struct cl_ynode *imp, const char *where)
 {
 	const char *path = st->ctx->path;
 	size_t i;
 	int error;
 
 	for (i = 0; i < sizeof(pnpm_sections) / sizeof(pnpm_sections[0]); i++) {
-		const json_t *sec = json_object_get(imp, pnpm_sections[i].key), *v;
-		const char *name;
+		const struct cl_ynode *sec = cl_deps_npm__yget(imp, pnpm_sections[i].key), *v;
 
 		if (!sec)
 			continue;
-		if (!json_is_object(sec))
+		if (!cl_deps_npm__yis_map(sec))
 			return cl_deps_npm__fail("%s: '%s' of importer '%s' is not a mapping",
 					path, pnpm_sections[i].key, where);
-		json_object_foreach((json_t *)sec, name, v) {
-			const char *version = json_is_object(v) ? cl_deps_npm__str(v, "version") : json_string_value(v);
+		for (v = sec->first; v; v = v->next) {
+			const char *name = v->key;
+			const char *version = cl_deps_npm__yis_map(v) ? cl_deps_npm__ystr(v, "version") :
+				cl_deps_npm__yval(v);
 			char *key = NULL;
-			json_t *old;
+			void **old;
 			int rc;
 
 			if (!version)
 				return cl_deps_npm__fail("%s: dependency '%s' of importer '%s' has no version",
 						path, name, where);
-			if ((rc = pnpm_resolve(&key, name, version, st->major)) < 0)
+			if ((rc = pnpm_resolve(&key, &st->kbuf, name, version, st->major)) < 0)
 				return rc;
 			if (rc > 0)
 				continue;
-			old = json_object_get(st->direct, key);
-			if (!old || json_integer_value(old) > (json_int_t)pnpm_sections[i].scope) {
-				/* RUNTIME (0) < DEV (1) < OPTIONAL (4): lower wins, as production installs it */
-				error = json_object_set_new(st->direct, key, json_integer(pnpm_sections[i].scope));
-				if (error < 0) {
-					free(key);
-					return cl_error_set("out of memory");
-				}
-			}
+			error = cl_strmap_put(&old, NULL, &st->direct, key, strlen(key));
 			free(key);
+			if (error < 0)
+				return error;
+			/* RUNTIME (0) < DEV (1) < OPTIONAL (4): lower wins, as production installs it */
+			if (error > 0 || PNPM_INT(old) - 1 > (int)pnpm_sections[i].scope)
+				*old = PNPM_VAL((int)pnpm_sections[i].scope + 1);
 		}
 	}
 	return 0;
 }
 
-/* 9.0: mark everything reachable from `key` in the snapshot graph with `mark` (1 runtime, 2 dev). */
-static int pnpm_walk(struct pnpm *st, const json_t *snapshots, const char *root, int mark)
+/*
+ * The walk's queue: NUL-terminated snapshot keys back to back in one
+ * buffer, kept across roots and passes so that a walk of tens of thousands
+ * of edges costs a few reallocs, not a malloc per edge.
+ */
+struct pnpm_queue {
+	char *buf;
+	size_t len, cap;
+};
+
+static int pnpm_queue_push(struct pnpm_queue *q, const char *a, size_t alen, const char *b, size_t blen)
 {
-	json_t *queue = json_array(), *seen = st->seen;
+	size_t need = q->len + alen + (b ? blen + 1 : 0) + 1;
+
+	if (need > q->cap) {
+		size_t cap = q->cap ? q->cap : 4096;
+		char *p;
+		while (cap < need)
+			cap *= 2;
+		p = realloc(q->buf, cap);
+		if (!p)
+			return cl_error_set("out of memory");
+		q->buf = p;
+		q->cap = cap;
+	}
+	memcpy(q->buf + q->len, a, alen);
+	q->len += alen;
+	if (b) {
+		q->buf[q->len++] = '@';
+		memcpy(q->buf + q->len, b, blen);
+		q->len += blen;
+	}
+	q->buf[q->len++] = '\0';
+	return 0;
+}
+
+/* 9.0: mark everything reachable from `key` in the snapshot graph with `mark` (1 runtime, 2 dev). */
+static int pnpm_walk(struct pnpm *st, struct pnpm_queue *q, const struct cl_ynode *snapshots,
+		const char *root, int mark)
+{
 	size_t head = 0;
 	int error = 0;
 
-	/* `seen` is shared by all roots of a pass, so the walk is linear in the graph */
-	if (!queue || json_array_append_new(queue, json_string(root)) < 0) {
-		error = cl_error_set("out of memory");
-		goto done;
-	}
-	/* iterative, so a long chain in a hostile file cannot exhaust the stack */
-	while (head < json_array_size(queue)) {
-		const char *skey = json_string_value(json_array_get(queue, head++)), *dname;
-		const json_t *snap, *deps, *v;
-		char *name, *version, *pkey;
+	q->len = 0;
+	if ((error = pnpm_queue_push(q, root, strlen(root), NULL, 0)) < 0)
+		return error;
+	/*
+	 * iterative, so a long chain in a hostile file cannot exhaust the
+	 * stack; a snapshot's node keeps the number of the pass that last
+	 * visited it, so the walk of a pass is linear in the graph
+	 */
+	while (head < q->len) {
+		const char *skey = q->buf + head;
+		size_t slen = strlen(skey);
+		const struct cl_ynode *snap, *deps, *v;
+		char *name, *version;
+		void **slot;
 		size_t i;
 		int rc;
 
-		if (!skey || json_object_get(seen, skey))
-			continue;
-		if (json_object_set(seen, skey, json_true()) < 0) {
-			error = cl_error_set("out of memory");
-			goto done;
+		head += slen + 1;
+		/* found before anything is pushed: the push may move the buffer under skey */
+		snap = cl_deps_npm__yget(snapshots, skey);
+		if (snap) {
+			/*
+			 * A key with no snapshot is not marked: visiting it again
+			 * sets the same reach and pushes nothing.
+			 */
+			if (snap->mark == (unsigned int)mark)
+				continue;
+			((struct cl_ynode *)snap)->mark = (unsigned int)mark;
 		}
-		if ((rc = pnpm_split_key(&name, &version, skey, st->major)) < 0) {
-			error = rc;
-			goto done;
-		}
+		if ((rc = pnpm_split_key(&name, &version, &st->kbuf, skey, st->major)) < 0)
+			return rc;
 		if (rc > 0)
 			continue;
-		pkey = pnpm_at(name, version);
-		free(name);
-		if (!pkey) {
-			error = cl_error_set("out of memory");
-			goto done;
-		}
-		if (mark == 2 && json_integer_value(json_object_get(st->reach, pkey)) == 1) {
-			/* production already needs it, and so everything below it */
-			free(pkey);
-			continue;
-		}
-		rc = json_object_set_new(st->reach, pkey, json_integer(mark));
-		free(pkey);
-		if (rc < 0) {
-			error = cl_error_set("out of memory");
-			goto done;
-		}
-		snap = json_object_get(snapshots, skey);
-		for (i = 0; i < 2 && json_is_object(snap); i++) {
-			deps = json_object_get(snap, i ? "optionalDependencies" : "dependencies");
-			if (!json_is_object(deps))
+		/* "name@version" is the split buffer with its separator put back as '@' */
+		version[-1] = '@';
+		rc = cl_strmap_put(&slot, NULL, &st->reach, name, (size_t)(version - name) + strlen(version));
+		if (rc < 0)
+			return rc;
+		if (mark == 2 && PNPM_INT(slot) == 1)
+			continue;   /* production already needs it, and so everything below it */
+		*slot = PNPM_VAL(mark);
+		for (i = 0; i < 2 && cl_deps_npm__yis_map(snap); i++) {
+			deps = cl_deps_npm__yget(snap, i ? "optionalDependencies" : "dependencies");
+			if (!cl_deps_npm__yis_map(deps))
 				continue;
-			json_object_foreach((json_t *)deps, dname, v) {
-				const char *ver = json_string_value(v);
-				char *child;
+			for (v = deps->first; v; v = v->next) {
+				const char *ver = cl_deps_npm__yval(v);
 				if (!ver)
 					continue;
-				if (pnpm_is_alias(ver)) {
-					child = strdup(ver);   /* an alias: "b@1.0.0" */
-				} else {
-					child = pnpm_at(dname, ver);
-				}
-				if (!child || json_array_append_new(queue, json_string(child)) < 0) {
-					free(child);
-					error = cl_error_set("out of memory");
-					goto done;
-				}
-				free(child);
+				if (pnpm_is_alias(ver))   /* an alias: "b@1.0.0" */
+					error = pnpm_queue_push(q, ver, v->len, NULL, 0);
+				else
+					error = pnpm_queue_push(q, v->key, v->key_len, ver, v->len);
+				if (error < 0)
+					return error;
 			}
 		}
 	}
-done:
-	json_decref(queue);
-	return error;
+	return 0;
 }
 
-static int pnpm_reach(struct pnpm *st, const json_t *importers, const json_t *snapshots)
+static int pnpm_reach(struct pnpm *st, const struct cl_ynode *importers, const struct cl_ynode *snapshots)
 {
-	const char *ik, *name;
-	const json_t *imp, *v;
+	const struct cl_ynode *imp, *v;
 	size_t i;
-	int pass, error;
+	struct pnpm_queue q = { NULL, 0, 0 };
+	int pass, error = 0;
 
 	/* runtime roots first so that the dev pass only marks what production does not need */
 	for (pass = 1; pass <= 2; pass++) {
-		json_object_clear(st->seen);
-		json_object_foreach((json_t *)importers, ik, imp) {
+		for (imp = importers->first; imp; imp = imp->next) {
 			for (i = 0; i < sizeof(pnpm_sections) / sizeof(pnpm_sections[0]); i++) {
-				const json_t *sec = json_object_get(imp, pnpm_sections[i].key);
-				if ((pnpm_sections[i].scope == CL_DEP_DEV) != (pass == 2) || !json_is_object(sec))
+				const struct cl_ynode *sec = cl_deps_npm__yget(imp, pnpm_sections[i].key);
+				if ((pnpm_sections[i].scope == CL_DEP_DEV) != (pass == 2) || !cl_deps_npm__yis_map(sec))
 					continue;
-				json_object_foreach((json_t *)sec, name, v) {
-					const char *ver = json_is_object(v) ? cl_deps_npm__str(v, "version") : NULL;
+				for (v = sec->first; v; v = v->next) {
+					const char *name = v->key;
+					const char *ver = cl_deps_npm__yis_map(v) ? cl_deps_npm__ystr(v, "version") : NULL;
 					char *root;
 					if (!ver || strncmp(ver, "link:", 5) == 0)
 						continue;
@@ -302,77 +382,95 @@ static int pnpm_reach(struct pnpm *st, const json_t *importers, const json_t *sn
 					} else {
 						root = pnpm_at(name, ver);
 					}
-					if (!root)
-						return cl_error_set("out of memory");
-					error = pnpm_walk(st, snapshots, root, pass);
+					if (!root) {
+						error = cl_error_set("out of memory");
+						goto done;
+					}
+					error = pnpm_walk(st, &q, snapshots, root, pass);
 					free(root);
 					if (error < 0)
-						return error;
+						goto done;
 				}
 			}
 		}
 	}
-	return 0;
+done:
+	free(q.buf);
+	return error;
 }
 
-static int pnpm_flag(const json_t *pkg, const char *key)
+static int pnpm_flag(const struct cl_ynode *pkg, const char *key)
 {
-	const json_t *v = json_object_get(pkg, key);
-	return json_is_string(v) && strcmp(json_string_value(v), "true") == 0;
+	const char *v = cl_deps_npm__ystr(pkg, key);
+	return v && strcmp(v, "true") == 0;
 }
 
-static int pnpm_packages(struct pnpm *st, const json_t *packages)
+/*
+ * The line of a package key: where the key first occurs among the keys of
+ * the top-level mappings (as the importers' or snapshots' sections repeat
+ * package keys, the first is the one a reader would look for when it
+ * comes before "packages").
+ */
+static unsigned int pnpm_line(const struct cl_ynode *root, const struct cl_ynode *packages,
+		const struct cl_ynode *member)
 {
-	const char *path = st->ctx->path, *key;
-	json_t *pkg;
+	const struct cl_ynode *m, *c;
+
+	for (m = root->first; m && m != packages; m = m->next)
+		if (cl_deps_npm__yis_map(m) && (c = cl_deps_npm__yget(m, member->key)) != NULL)
+			return c->line;
+	return member->line;
+}
+
+static int pnpm_packages(struct pnpm *st, const struct cl_ynode *packages)
+{
+	const char *path = st->ctx->path;
+	const struct cl_ynode *member;
 	int error;
 
-	json_object_foreach((json_t *)packages, key, pkg) {
-		char *name = NULL, *version = NULL, *full;
-		const char *fname, *fversion;
-		const json_t *d;
+	for (member = packages->first; member; member = member->next) {
+		const char *key = member->key;
+		const struct cl_ynode *pkg = member;
+		char *sname = NULL, *sversion = NULL, *full;
+		const char *name, *version, *fname, *fversion;
+		void **d;
 		enum cl_dep_scope scope = CL_DEP_RUNTIME;
 		enum cl_dep_relation relation = CL_DEP_TRANSITIVE;
 		int rc;
 
-		if (!json_is_object(pkg)) {
-			if (json_is_string(pkg) && json_string_length(pkg) == 0)
+		if (!cl_deps_npm__yis_map(pkg)) {
+			if (pkg->kind == CL_YNODE_SCALAR && pkg->len == 0)
 				pkg = NULL;   /* "key:" with no fields */
 			else
 				return cl_deps_npm__fail("%s: package '%s' is not a mapping", path, key);
 		}
-		if ((rc = pnpm_split_key(&name, &version, key, st->major)) < 0)
+		if ((rc = pnpm_split_key(&sname, &sversion, &st->kbuf, key, st->major)) < 0)
 			return rc;
+		name = sname;
+		version = sversion;
 		/* git and tarball entries say who they are in fields */
-		fname = cl_deps_npm__str(pkg, "name");
-		fversion = cl_deps_npm__str(pkg, "version");
+		fname = cl_deps_npm__ystr(pkg, "name");
+		fversion = cl_deps_npm__ystr(pkg, "version");
 		if (rc > 0 && !fname) {
 			return cl_deps_npm__fail("%s: package key '%s' names no package", path, key);
 		}
 		if (fname && (rc > 0 || strcmp(fname, name) != 0)) {
-			free(name);
-			name = strdup(fname);
+			name = fname;
 			version = NULL;
-			if (!name)
-				return cl_error_set("out of memory");
 		}
 		if (fversion)
-			version = (char *)fversion;
-		if (!version) {
-			free(name);
+			version = fversion;
+		if (!version)
 			return cl_deps_npm__fail("%s: package '%s' has no version", path, key);
-		}
-		full = pnpm_at(name, version);
-		if (!full) {
-			free(name);
+		full = pnpm_buf_join(&st->abuf, name, version);
+		if (!full)
 			return cl_error_set("out of memory");
-		}
-		if ((d = json_object_get(st->direct, full)) != NULL) {
+		if ((d = cl_strmap_get(&st->direct, full, strlen(full))) != NULL) {
 			relation = CL_DEP_DIRECT;
-			scope = (enum cl_dep_scope)json_integer_value(d);
+			scope = (enum cl_dep_scope)(PNPM_INT(d) - 1);
 		} else if (st->major >= 9) {
-			d = json_object_get(st->reach, full);
-			scope = json_integer_value(d) == 2 ? CL_DEP_DEV : CL_DEP_RUNTIME;
+			d = cl_strmap_get(&st->reach, full, strlen(full));
+			scope = d && PNPM_INT(d) == 2 ? CL_DEP_DEV : CL_DEP_RUNTIME;
 		}
 		if (st->major < 9 && pkg) {
 			if (pnpm_flag(pkg, "dev"))
@@ -382,10 +480,8 @@ static int pnpm_packages(struct pnpm *st, const json_t *packages)
 			else if (relation == CL_DEP_TRANSITIVE || scope == CL_DEP_DEV)
 				scope = CL_DEP_RUNTIME;
 		}
-		free(full);
 		error = cl_deps_npm__emit(st->ctx, name, version, relation, scope, NULL,
-				cl_deps_npm__line(st->lines, key));
-		free(name);
+				pnpm_line(st->root, packages, member));
 		if (error < 0)
 			return error;
 	}
@@ -396,34 +492,26 @@ int cl_deps_pnpm_parse(struct cl_dep_list *out, const char *path, const char *da
 {
 	struct cl_npm_ctx ctx;
 	struct pnpm st;
-	struct cl_npm_yaml_opts yopts = { PNPM_MAX_DEPTH, pnpm_skip, 3, NULL, 2 };
-	struct cl_json_arena arena = CL_JSON_ARENA_INIT;
-	json_t *root = NULL;
-	const json_t *importers, *packages, *snapshots;
-	const char *ver, *ik;
-	json_t *imp;
+	struct cl_npm_yaml_opts yopts = { PNPM_MAX_DEPTH, pnpm_skip, 3 };
+	struct cl_ytree tree = { 0 };
+	const struct cl_ynode *root, *importers, *packages, *snapshots, *imp;
+	const char *ver;
 	char *end;
 	int error;
 
 	if ((error = cl_deps_npm__check_size(path, len)) < 0)
 		return error;
 	cl_deps_npm__init(&ctx, path, 1);
-	cl_json_arena_begin(&arena);
 	memset(&st, 0, sizeof(st));
 	st.ctx = &ctx;
-	st.lines = json_object();
-	if (!st.lines) {
-		error = cl_error_set("out of memory");
+	if ((error = cl_deps_npm__yaml_load(&tree, path, data, len, &yopts)) < 0)
 		goto done;
-	}
-	yopts.lines = st.lines;
-	if ((error = cl_deps_npm__yaml_load(&root, path, data, len, &yopts)) < 0)
-		goto done;
-	if (!json_is_object(root)) {
+	root = st.root = tree.root;
+	if (!cl_deps_npm__yis_map(root)) {
 		error = cl_deps_npm__fail("%s: top level is not a mapping", path);
 		goto done;
 	}
-	ver = cl_deps_npm__str(root, "lockfileVersion");
+	ver = cl_deps_npm__ystr(root, "lockfileVersion");
 	if (!ver) {
 		error = cl_deps_npm__fail("%s: no lockfileVersion", path);
 		goto done;
@@ -433,33 +521,26 @@ int cl_deps_pnpm_parse(struct cl_dep_list *out, const char *path, const char *da
 		error = cl_deps_npm__fail("%s: unsupported lockfileVersion '%s'", path, ver);
 		goto done;
 	}
-	st.direct = json_object();
-	st.reach = json_object();
-	st.seen = json_object();
-	if (!st.direct || !st.reach || !st.seen) {
-		error = cl_error_set("out of memory");
-		goto done;
-	}
-	importers = json_object_get(root, "importers");
+	importers = cl_deps_npm__yget(root, "importers");
 	if (importers) {
-		if (!json_is_object(importers)) {
+		if (!cl_deps_npm__yis_map(importers)) {
 			error = cl_deps_npm__fail("%s: 'importers' is not a mapping", path);
 			goto done;
 		}
-		json_object_foreach((json_t *)importers, ik, imp) {
-			if (!json_is_object(imp)) {
-				error = cl_deps_npm__fail("%s: importer '%s' is not a mapping", path, ik);
+		for (imp = importers->first; imp; imp = imp->next) {
+			if (!cl_deps_npm__yis_map(imp)) {
+				error = cl_deps_npm__fail("%s: importer '%s' is not a mapping", path, imp->key);
 				goto done;
 			}
-			if ((error = pnpm_importer(&st, imp, ik)) < 0)
+			if ((error = pnpm_importer(&st, imp, imp->key)) < 0)
 				goto done;
 		}
 	} else if ((error = pnpm_importer(&st, root, ".")) < 0) {
 		goto done;
 	}
-	packages = json_object_get(root, "packages");
-	snapshots = json_object_get(root, "snapshots");
-	if ((packages && !json_is_object(packages)) || (snapshots && !json_is_object(snapshots))) {
+	packages = cl_deps_npm__yget(root, "packages");
+	snapshots = cl_deps_npm__yget(root, "snapshots");
+	if ((packages && !cl_deps_npm__yis_map(packages)) || (snapshots && !cl_deps_npm__yis_map(snapshots))) {
 		error = cl_deps_npm__fail("%s: 'packages' or 'snapshots' is not a mapping", path);
 		goto done;
 	}
@@ -469,12 +550,11 @@ int cl_deps_pnpm_parse(struct cl_dep_list *out, const char *path, const char *da
 		goto done;
 	error = cl_deps_npm__commit(out, &ctx);
 done:
-	json_decref(st.direct);
-	json_decref(st.reach);
-	json_decref(st.seen);
-	json_decref(st.lines);
-	json_decref(root);
-	cl_json_arena_end(&arena);
+	cl_strmap_dispose(&st.direct);
+	cl_strmap_dispose(&st.reach);
+	free(st.kbuf.p);
+	free(st.abuf.p);
+	cl_deps_npm__ytree_dispose(&tree);
 	cl_deps_npm__dispose(&ctx);
 	return error;
 }

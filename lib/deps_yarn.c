@@ -10,7 +10,7 @@
 #include "deps_npm.h"
 #include "deps_npm_priv.h"
 #include "error.h"
-#include "json_arena.h"
+#include "strmap.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -302,8 +302,8 @@ static int berry_is_local(const char *protocol)
 	       strncmp(protocol, "portal:", 7) == 0;
 }
 
-/* "a@npm:^1, a@npm:^1.2" -> adds each trimmed descriptor as a key of `set`. */
-static int berry_split_key(json_t *set, const char *key)
+/* Whether a trimmed descriptor of "a@npm:^1, a@npm:^1.2" is a key of `direct`. */
+static int berry_is_direct(const struct cl_strmap *direct, const char *key)
 {
 	const char *p = key;
 
@@ -312,8 +312,8 @@ static int berry_split_key(json_t *set, const char *key)
 		size_t n = comma ? (size_t)(comma - p) : strlen(p);
 		while (n && (p[n - 1] == ' '))
 			n--;
-		if (n && json_object_setn(set, p, n, json_true()) < 0)
-			return cl_error_set("out of memory");
+		if (n && cl_strmap_get(direct, p, n))
+			return 1;
 		p = comma ? comma + 1 : p + strlen(p);
 		while (*p == ' ')
 			p++;
@@ -333,41 +333,33 @@ static const char *const berry_skip[] = {
 
 static int yarn_berry(struct cl_npm_ctx *ctx, const char *data, size_t len)
 {
-	struct cl_json_arena arena = CL_JSON_ARENA_INIT;
-	json_t *root = NULL, *direct = NULL, *lines = NULL, *entry;
-	struct cl_npm_yaml_opts yopts = { YARN_MAX_DEPTH, berry_skip, 2, NULL, 1 };
-	const char *key;
+	struct cl_ytree tree = { 0 };
+	struct cl_strmap direct = CL_STRMAP_INIT;   /* workspace dependencies as descriptors "name@range" */
+	const struct cl_ynode *root, *entry;
+	struct cl_npm_yaml_opts yopts = { YARN_MAX_DEPTH, berry_skip, 2 };
 	int error;
 
-	cl_json_arena_begin(&arena);
-	lines = json_object();
-	if (!lines) {
-		error = cl_error_set("out of memory");
+	if ((error = cl_deps_npm__yaml_load(&tree, ctx->path, data, len, &yopts)) < 0)
 		goto done;
-	}
-	yopts.lines = lines;
-	if ((error = cl_deps_npm__yaml_load(&root, ctx->path, data, len, &yopts)) < 0)
-		goto done;
-	if (!json_is_object(root)) {
+	root = tree.root;
+	if (!cl_deps_npm__yis_map(root)) {
 		error = cl_deps_npm__fail("%s: top level is not a mapping", ctx->path);
 		goto done;
 	}
-	direct = json_object();
-	CL_CHECK_ALLOC(direct);
 	/* pass 1: every workspace's dependencies, as descriptors "name@range" */
-	json_object_foreach(root, key, entry) {
-		const char *res, *proto, *dname;
+	for (entry = root->first; entry; entry = entry->next) {
+		const char *key = entry->key, *res, *proto;
 		char *name;
-		json_t *deps, *range;
+		const struct cl_ynode *deps, *range;
 		int local;
 
 		if (strcmp(key, "__metadata") == 0)
 			continue;
-		if (!json_is_object(entry)) {
+		if (!cl_deps_npm__yis_map(entry)) {
 			error = cl_deps_npm__fail("%s: entry '%s' is not a mapping", ctx->path, key);
 			goto done;
 		}
-		res = cl_deps_npm__str(entry, "resolution");
+		res = cl_deps_npm__ystr(entry, "resolution");
 		name = berry_name(res ? res : key, &proto);
 		if (!name) {
 			error = cl_deps_npm__fail("%s: entry '%s' has no valid resolution", ctx->path, key);
@@ -377,40 +369,40 @@ static int yarn_berry(struct cl_npm_ctx *ctx, const char *data, size_t len)
 		free(name);
 		if (!local)
 			continue;
-		deps = json_object_get(entry, "dependencies");
-		if (deps && !json_is_object(deps)) {
+		deps = cl_deps_npm__yget(entry, "dependencies");
+		if (deps && !cl_deps_npm__yis_map(deps)) {
 			error = cl_deps_npm__fail("%s: 'dependencies' of '%s' is not a mapping", ctx->path, key);
 			goto done;
 		}
-		json_object_foreach(deps, dname, range) {
+		for (range = deps ? deps->first : NULL; range; range = range->next) {
+			const char *dname = range->key;
+			void **slot;
 			char *d;
 			size_t n;
-			if (!json_is_string(range)) {
+			if (range->kind != CL_YNODE_SCALAR) {
 				error = cl_deps_npm__fail("%s: dependency '%s' of '%s' is not a string", ctx->path, dname, key);
 				goto done;
 			}
-			n = strlen(dname) + json_string_length(range) + 6;
+			n = strlen(dname) + range->len + 6;
 			d = malloc(n);
 			CL_CHECK_ALLOC(d);
 			/* ranges normally carry their protocol; a bare one means npm: */
-			snprintf(d, n, "%s@%s%s", dname, strchr(json_string_value(range), ':') ? "" : "npm:",
-					json_string_value(range));
-			error = json_object_set(direct, d, json_true()) < 0 ? cl_error_set("out of memory") : 0;
+			snprintf(d, n, "%s@%s%s", dname, strchr(range->str, ':') ? "" : "npm:", range->str);
+			error = cl_strmap_put(&slot, NULL, &direct, d, strlen(d));   /* a set: values unused */
 			free(d);
 			if (error < 0)
 				goto done;
+			error = 0;
 		}
 	}
-	json_object_foreach(root, key, entry) {
-		const char *res, *proto, *version;
+	for (entry = root->first; entry; entry = entry->next) {
+		const char *key = entry->key, *res, *proto, *version;
 		char *name = NULL;
-		json_t *descs = NULL, *d;
-		const char *dk;
 		enum cl_dep_relation relation = CL_DEP_TRANSITIVE;
 
 		if (strcmp(key, "__metadata") == 0)
 			continue;
-		res = cl_deps_npm__str(entry, "resolution");
+		res = cl_deps_npm__ystr(entry, "resolution");
 		name = berry_name(res ? res : key, &proto);
 		if (!name || berry_is_local(proto)) {
 			free(name);
@@ -435,35 +427,23 @@ static int yarn_berry(struct cl_npm_ctx *ctx, const char *data, size_t len)
 				continue;
 			name = bname;
 		}
-		version = cl_deps_npm__str(entry, "version");
+		version = cl_deps_npm__ystr(entry, "version");
 		if (!version) {
 			error = cl_deps_npm__fail("%s: entry '%s' has no version", ctx->path, key);
 			free(name);
 			goto done;
 		}
-		descs = json_object();
-		if (!descs || berry_split_key(descs, key) < 0) {
-			json_decref(descs);
-			free(name);
-			error = cl_error_set("out of memory");
-			goto done;
-		}
-		json_object_foreach(descs, dk, d) {
-			if (json_object_get(direct, dk))
-				relation = CL_DEP_DIRECT;
-		}
-		json_decref(descs);
+		if (berry_is_direct(&direct, key))
+			relation = CL_DEP_DIRECT;
 		error = cl_deps_npm__emit(ctx, name, version, relation, CL_DEP_RUNTIME, NULL,
-				cl_deps_npm__line(lines, key));
+				entry->line);
 		free(name);
 		if (error < 0)
 			goto done;
 	}
 done:
-	json_decref(direct);
-	json_decref(lines);
-	json_decref(root);
-	cl_json_arena_end(&arena);
+	cl_strmap_dispose(&direct);
+	cl_deps_npm__ytree_dispose(&tree);
 	return error;
 }
 
