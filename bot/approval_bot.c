@@ -16,6 +16,7 @@
 
 #include <jansson.h>
 
+#include "approval_check.h"
 #include "approval_form.h"
 #include "approvals.h"
 #include "buf.h"
@@ -311,6 +312,8 @@ static int on_issue(struct ctx *c, struct cl_approvals *store, const struct cl_w
 		snprintf(name, sizeof(name), "pre_approved[%d]", rule);
 		d.actor = "clearance";
 		d.rule = name;
+		/* a rule for trivial patches approves that size, and the check holds it to it */
+		d.size_limit = (long long)c->opts->pre_approved[rule].max_lines;
 		d.url = ev->issue_url;
 		d.message = "pre-approved by the policy";
 		if ((error = cl_approval_transition(store, id, CL_APPROVAL_APPROVED, &d,
@@ -355,32 +358,35 @@ static int team_member(const char *login, void *payload)
 	return 0;
 }
 
+int cl_bot_approvals_in_team(struct cl_forge *forge, const char *login, const char *team)
+{
+	struct team_search t = { login, 0 };
+	const char *slash = strchr(team, '/');
+	char org[256];
+	int error;
+
+	if (!slash || (size_t)(slash - team) >= sizeof(org))
+		return 0;
+	snprintf(org, sizeof(org), "%.*s", (int)(slash - team), team);
+	error = cl_forge_team_members_foreach(forge, org, slash + 1, team_member, &t);
+	if (error == CL_ENOTFOUND) {
+		cl_error_clear();   /* a team that does not exist has nobody in it */
+		return 0;
+	}
+	return error < 0 ? error : t.found;
+}
+
 /* Named in approvers, or a member of an approver team (asked of the forge). 1 / 0 / < 0 */
 static int is_approver(struct ctx *c, const char *login)
 {
 	size_t i;
+	int rc;
 
 	if (cl_approval_is_named_approver(c->opts, login))
 		return 1;
-	for (i = 0; i < c->opts->approver_team_count; i++) {
-		struct team_search t = { login, 0 };
-		const char *team = c->opts->approver_teams[i], *slash = strchr(team, '/');
-		char org[256];
-		int error;
-
-		if (!slash || (size_t)(slash - team) >= sizeof(org))
-			continue;
-		snprintf(org, sizeof(org), "%.*s", (int)(slash - team), team);
-		error = cl_forge_team_members_foreach(c->forge, org, slash + 1, team_member, &t);
-		if (error == CL_ENOTFOUND) {
-			cl_error_clear();   /* a team that does not exist approves nobody */
-			continue;
-		}
-		if (error < 0)
-			return error;
-		if (t.found)
-			return 1;
-	}
+	for (i = 0; i < c->opts->approver_team_count; i++)
+		if ((rc = cl_bot_approvals_in_team(c->forge, login, c->opts->approver_teams[i])) != 0)
+			return rc;
 	return 0;
 }
 
@@ -449,6 +455,8 @@ static int on_comment(struct ctx *c, struct cl_approvals *store, const struct cl
 		d.has_scope = cmd.has_scope;
 		d.scope = cmd.scope;
 		d.expires_at = cmd.until;
+		d.team = cmd.team[0] ? cmd.team : NULL;
+		d.cla_signer = cmd.cla_signer[0] ? cmd.cla_signer : NULL;
 		error = cl_approval_transition(store, rec.id, to, &d, (int64_t)c->opts->expiry_days * DAY,
 			c->now);
 	}
@@ -559,6 +567,110 @@ int cl_bot_approvals_event(struct cl_bot *bot, struct cl_forge *forge,
 	if (error == 0)
 		error = 1;
 done:
+	cl_approvals_free(store);
+	cl_policy_free(policy);
+	return error;
+}
+
+/* ---- the upstream relicenses ----------------------------------------------------- */
+
+struct relicense_row {
+	int64_t id;
+	char license[256];
+};
+
+struct relicense_scan {
+	const char *repo;              /* the fork's name: its upstream's */
+	struct relicense_row *rows;
+	size_t count, alloc;
+};
+
+static int relicense_collect(const struct cl_approval *a, void *payload)
+{
+	struct relicense_scan *s = payload;
+
+	if (!a->upstream_repo || strcasecmp(a->upstream_repo, s->repo))
+		return 0;
+	if (s->count == s->alloc) {
+		size_t n = s->alloc ? s->alloc * 2 : 8;
+		struct relicense_row *r = realloc(s->rows, n * sizeof(*r));
+		if (!r)
+			return cl_error_set("out of memory");
+		s->rows = r;
+		s->alloc = n;
+	}
+	s->rows[s->count].id = a->id;
+	snprintf(s->rows[s->count].license, sizeof(s->rows[0].license), "%s",
+		a->license ? a->license : "");
+	s->count++;
+	return 0;
+}
+
+int cl_bot_approvals_relicense(struct cl_bot *bot, struct cl_forge *forge, const char *fork,
+	struct git_repository *repo, const struct git_oid *from, const struct git_oid *to,
+	const char *url)
+{
+	struct cl_policy *policy = NULL;
+	struct cl_approvals *store = NULL;
+	struct cl_license_diff d;
+	struct relicense_scan scan;
+	const char *slash = strchr(fork, '/');
+	struct ctx c;
+	char why[512];
+	size_t i;
+	int error, rc;
+
+	memset(&scan, 0, sizeof(scan));
+	if ((error = approvals_policy(&policy, bot)) < 0 || !policy || !slash)
+		return error;
+	if ((rc = cl_pattern_list_match(&cl_policy_approvals(policy)->outbound_repos, fork)) <= 0) {
+		error = rc;
+		goto done;
+	}
+	if ((error = cl_approval_license_diff(&d, repo, from, to)) < 0)
+		goto done;
+	if (!d.file[0] && d.id_count == 0)
+		goto done;   /* nothing about licensing changed */
+	if ((error = ctx_init(&c, bot, forge, policy)) < 0 ||
+	    (error = cl_approvals_open(&store, bot->store_path, 1)) < 0)
+		goto done;
+	scan.repo = slash + 1;
+	/* collected first: moving records while the listing's statement is open would not be safe */
+	if ((error = cl_approvals_foreach(store, CL_APPROVAL_APPROVED, relicense_collect, &scan)) < 0)
+		goto done;
+	for (i = 0; i < scan.count; i++) {
+		struct cl_approval_decision dec = CL_APPROVAL_DECISION_INIT;
+		struct cl_approval a;
+		json_t *doc;
+
+		if (!cl_approval_license_differs(why, sizeof(why), &d,
+				scan.rows[i].license[0] ? scan.rows[i].license : NULL))
+			continue;
+		dec.actor = "clearance";
+		dec.url = url;
+		dec.message = why;
+		if ((error = cl_approval_transition(store, scan.rows[i].id, CL_APPROVAL_NEEDS_RE_REVIEW,
+				&dec, (int64_t)c.opts->expiry_days * DAY, c.now)) < 0)
+			goto done;
+		if ((error = cl_approval_get(&a, store, scan.rows[i].id)) < 0)
+			goto done;
+		/* only a request made on this forge's issues can be answered there */
+		if (a.issue_number && a.forge && !strcmp(a.forge, c.forge_name)) {
+			if (!(doc = json_pack("{s:b, s:s, s:s?}", "relicensed", 1, "message", why,
+					"source", url)))
+				error = cl_error_set("out of memory");
+			else
+				error = answer(&c, a.issue_number, doc, &a, 0);
+			json_decref(doc);
+			if (error == 0)
+				error = sync_issue(&c, a.issue_number, CL_APPROVAL_NEEDS_RE_REVIEW);
+		}
+		cl_approval_dispose(&a);
+		if (error < 0)
+			goto done;
+	}
+done:
+	free(scan.rows);
 	cl_approvals_free(store);
 	cl_policy_free(policy);
 	return error;

@@ -34,6 +34,29 @@ int cl_bot_approvals_event(struct cl_bot *bot, struct cl_forge *forge,
 	const struct cl_webhook_event *ev);
 
 /*
+ * A pull request `from`..`to` to repository `fork` ("owner/name", the
+ * mirror `repo`): when the fork is outbound (approvals.outbound_repos) and
+ * the change touches a license file or adds SPDX ids an approval for that
+ * upstream did not record, each such approved record moves to
+ * needs-re-review (audited, with `url`) and its issue is told and
+ * relabelled. Nothing to do returns 0 at once.
+ * @return 0, or < 0 (store, repository, forge)
+ */
+struct git_repository;
+struct git_oid;
+int cl_bot_approvals_relicense(struct cl_bot *bot, struct cl_forge *forge, const char *fork,
+	struct git_repository *repo, const struct git_oid *from, const struct git_oid *to,
+	const char *url);
+
+/*
+ * Is `login` a member of team `team` ("org/team": GitHub's slug, Gitea's
+ * name), asked of the forge? A team the forge does not know has no members.
+ * Used for approver teams and for approvals granted to a team.
+ * @return 1, 0, or < 0 when the forge cannot be asked
+ */
+int cl_bot_approvals_in_team(struct cl_forge *forge, const char *login, const char *team);
+
+/*
  * The periodic sweep: expire approvals past their date and warn requesters
  * `warn_days` ahead (one comment each, never repeated), labelling and
  * closing the issues of expired ones. Cheap when nothing is due (two

@@ -231,8 +231,8 @@ static int approvals_expiring(json_t *section, sqlite3 *db, int64_t now)
 	if (!list || json_object_set_new(section, "expiring", list) < 0)
 		return cl_error_set("out of memory");
 	if (sqlite3_prepare_v2(db, "SELECT id, COALESCE(upstream_host || '/' || upstream_owner || '/' "
-			"|| upstream_repo, upstream_url), requester, email, expires_at, issue_url, scope "
-			"FROM approvals WHERE state = 'approved' AND expires_at > 0 AND expires_at "
+			"|| upstream_repo, upstream_url), requester, email, expires_at, issue_url, scope, "
+			"cla, cla_signer FROM approvals WHERE state = 'approved' AND expires_at > 0 AND expires_at "
 			"BETWEEN ?1 AND ?2 ORDER BY expires_at, id LIMIT ?3", -1, &st, NULL) != SQLITE_OK)
 		return cl_error_from_sqlite(db, "dashboard: expiring approvals");
 	sqlite3_bind_int64(st, 1, now);
@@ -249,7 +249,9 @@ static int approvals_expiring(json_t *section, sqlite3 *db, int64_t now)
 		    (error = set_time(row, "expires", expires)) < 0 ||
 		    (error = set_int(row, "days_left", (expires - now) / 86400)) < 0 ||
 		    (error = set_url(row, "url", column_text(st, 5))) < 0 ||
-		    (error = set_text(row, "scope", column_text(st, 6))) < 0)
+		    (error = set_text(row, "scope", column_text(st, 6))) < 0 ||
+		    (error = set_text(row, "cla", column_text(st, 7))) < 0 ||
+		    (error = set_text(row, "cla_signer", column_text(st, 8))) < 0)
 			break;
 	}
 	if (error == 0 && rc != SQLITE_DONE)

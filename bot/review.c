@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "approval_bot.h"
 #include "buf.h"
 #include "check.h"
 #include "error.h"
@@ -176,6 +177,42 @@ done:
 	return error;
 }
 
+/* What the checks may ask of the bot while they judge a pull request. */
+struct review_env {
+	struct cl_bot_identities *ids;
+	struct cl_forge *forge;
+};
+
+static int review_login(char *login, size_t size, const char *email, void *payload)
+{
+	return cl_bot_identities_login(login, size, email, ((struct review_env *)payload)->ids);
+}
+
+static int review_in_team(const char *login, const char *team, void *payload)
+{
+	return cl_bot_approvals_in_team(((struct review_env *)payload)->forge, login, team);
+}
+
+/*
+ * The pull request's own changes (from where it forked off the base) may
+ * relicense the upstream: approvals that recorded the old terms go back to
+ * review (approval_bot.h).
+ */
+static int review_relicense(struct cl_bot *bot, struct cl_forge *forge,
+	const struct cl_webhook_event *ev, git_repository *repo)
+{
+	git_oid base, head, fork_point;
+	char url[512];
+
+	if (git_oid_fromstr(&base, ev->base_sha) < 0 || git_oid_fromstr(&head, ev->head_sha) < 0)
+		return cl_error_setc(CL_EINVALID, "pull request with a malformed base or head");
+	if (git_merge_base(&fork_point, repo, &base, &head) < 0)
+		fork_point = base;   /* unrelated histories: compare with the base itself */
+	snprintf(url, sizeof(url), "%s#%lld", ev->repo_full_name, ev->pr_number);   /* no web URL in the event */
+	return cl_bot_approvals_relicense(bot, forge, ev->repo_full_name, repo, &fork_point, &head,
+		url);
+}
+
 int cl_bot_review_pr(struct cl_bot *bot, struct cl_forge *forge, const struct cl_webhook_event *ev)
 {
 	struct cl_repo_check rc;
@@ -183,6 +220,7 @@ int cl_bot_review_pr(struct cl_bot *bot, struct cl_forge *forge, const struct cl
 	struct cl_forge_repo repo;
 	struct cl_bot_identities ids = CL_BOT_IDENTITIES_INIT;
 	struct cl_engine_env env;
+	struct review_env renv;
 	const struct cl_check *table;
 	char owner[256], base_spec[512], head_spec[128], label[64];
 	const char *refspecs[2];
@@ -213,10 +251,15 @@ int cl_bot_review_pr(struct cl_bot *bot, struct cl_forge *forge, const struct cl
 	spec.label = label;
 	if ((error = cl_bot_identities_load(&ids, forge, &repo, (uint64_t)ev->pr_number)) < 0)
 		return error;
-	env.login_for_email = cl_bot_identities_login;
-	env.payload = &ids;
+	renv.ids = &ids;
+	renv.forge = forge;
+	memset(&env, 0, sizeof(env));
+	env.login_for_email = review_login;
+	env.in_team = review_in_team;
+	env.payload = &renv;
 	spec.env = &env;
-	if ((error = cl_repo_check_run(&rc, bot, forge, &spec)) < 0)
+	if ((error = cl_repo_check_run(&rc, bot, forge, &spec)) < 0 ||
+	    (rc.repo && (error = review_relicense(bot, forge, ev, rc.repo)) < 0))
 		goto done;
 
 	if (!(checks = json_array())) {

@@ -35,11 +35,12 @@ static void approvals_usage(FILE *fp)
 		"  request --upstream URL --license SPDX --requester LOGIN [--email E] [--unit BU]\n"
 		"          [--kind K] [--lines N] [--cla none|dco|individual|corporate]\n"
 		"          [--cla-document TEXT] [--cla-signer WHO] [--scope one|project|major|full-trust]\n"
-		"          [--reason TEXT]\n"
+		"          [--reason TEXT] [--upstream-version V]\n"
 		"  list [--state S] [--expiring DAYS] [--format text|csv|json]\n"
 		"  show ID [--format text|json]         the record and its audit trail\n"
 		"  export [--format json|csv]           every record\n"
 		"  approve ID [--scope S] [--until YYYY-MM-DD] [--size-limit N] [--message M]\n"
+		"          [--team ORG/TEAM] [--cla-signer WHO]\n"
 		"  deny ID --reason TEXT\n"
 		"  revoke ID --reason TEXT\n"
 		"  info ID --question TEXT              ask the requester (state needs-info)\n"
@@ -210,12 +211,13 @@ static int ap_request(struct ap_ctx *c, int argc, char **argv)
 {
 	const char *upstream = NULL, *license = NULL, *requester = NULL, *email = NULL, *unit = NULL;
 	const char *kind = NULL, *lines = NULL, *cla = NULL, *cla_document = NULL, *scope = NULL;
-	const char *reason = NULL, *cla_signer = NULL;
+	const char *reason = NULL, *cla_signer = NULL, *version = NULL;
 	const struct ap_opt opts[] = {
 		{ "--upstream", &upstream }, { "--license", &license }, { "--requester", &requester },
 		{ "--email", &email }, { "--unit", &unit }, { "--kind", &kind }, { "--lines", &lines },
 		{ "--cla", &cla }, { "--cla-document", &cla_document }, { "--scope", &scope },
 		{ "--reason", &reason }, { "--cla-signer", &cla_signer },
+		{ "--upstream-version", &version },
 	};
 	struct cl_approval r;
 	int64_t id = 0;
@@ -237,6 +239,7 @@ static int ap_request(struct ap_ctx *c, int argc, char **argv)
 	r.cla_document = cla_document;
 	r.cla_signer = cla_signer;
 	r.justification = reason;
+	r.upstream_version = version;
 	if (lines && ap_number(&n, lines, 1, 100000000) < 0) {
 		fprintf(stderr, "clearance: approvals: --lines is a whole number, not '%s'\n", lines);
 		return CL_EXIT_CONFIG;
@@ -265,6 +268,7 @@ static int ap_request(struct ap_ctx *c, int argc, char **argv)
 		snprintf(name, sizeof(name), "pre_approved[%d]", rule);
 		d.actor = "clearance";
 		d.rule = name;
+		d.size_limit = (long long)cl_policy_approvals(c->policy)->pre_approved[rule].max_lines;
 		d.url = "cli";
 		d.message = "pre-approved by the policy";
 		if (cl_approval_transition(c->store, id, CL_APPROVAL_APPROVED, &d, ap_expiry(c), c->now) < 0)
@@ -280,10 +284,11 @@ static int ap_request(struct ap_ctx *c, int argc, char **argv)
 static int ap_decide(struct ap_ctx *c, enum cl_approval_state to, int argc, char **argv)
 {
 	const char *scope = NULL, *until = NULL, *limit = NULL, *message = NULL, *reason = NULL;
-	const char *question = NULL;
+	const char *question = NULL, *team = NULL, *signer = NULL;
 	const struct ap_opt opts[] = {
 		{ "--scope", &scope }, { "--until", &until }, { "--size-limit", &limit },
 		{ "--message", &message }, { "--reason", &reason }, { "--question", &question },
+		{ "--team", &team }, { "--cla-signer", &signer },
 	};
 	struct cl_approval_decision d = CL_APPROVAL_DECISION_INIT;
 	char *ops[1];
@@ -322,6 +327,8 @@ static int ap_decide(struct ap_ctx *c, enum cl_approval_state to, int argc, char
 			return CL_EXIT_CONFIG;
 		}
 		d.size_limit = n;
+		d.team = team;
+		d.cla_signer = signer;
 	}
 	d.actor = c->actor;
 	d.url = "cli";
@@ -352,13 +359,14 @@ struct ap_listing {
 
 static json_t *ap_json(const struct cl_approval *a)
 {
-	char decided[32], expires[32], created[32], updated[32];
+	char decided[32], expires[32], created[32], updated[32], used[32];
+	json_t *o, *more;
 
 	ap_time(decided, sizeof(decided), a->decided_at);
 	ap_time(expires, sizeof(expires), a->expires_at);
 	ap_time(created, sizeof(created), a->created_at);
 	ap_time(updated, sizeof(updated), a->updated_at);
-	return json_pack("{s:I, s:s, s:s?, s:s?, s:s?, s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:I, s:s, "
+	o = json_pack("{s:I, s:s, s:s?, s:s?, s:s?, s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:I, s:s, "
 		"s:s?, s:s?, s:s, s:I, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s, s:s}",
 		"id", (json_int_t)a->id, "state", cl_approval_state_name(a->state),
 		"requester", a->requester, "email", a->email, "business_unit", a->business_unit,
@@ -373,6 +381,16 @@ static json_t *ap_json(const struct cl_approval *a)
 		"decision_url", a->decision_url, "pre_approved_by", a->pre_approved_by,
 		"expires_at", a->expires_at ? expires : NULL, "created_at", created,
 		"updated_at", updated);
+	/* added with scope enforcement: after the older keys, so their order holds */
+	ap_time(used, sizeof(used), a->used_at);
+	more = json_pack("{s:s?, s:s?, s:s?, s:s?}", "upstream_version", a->upstream_version,
+		"used_by", a->used_by, "used_at", a->used_at ? used : NULL, "team", a->team);
+	if (o && (!more || json_object_update(o, more) < 0)) {
+		json_decref(o);
+		o = NULL;
+	}
+	json_decref(more);
+	return o;
 }
 
 static int ap_list_one(const struct cl_approval *a, void *payload)
@@ -539,6 +557,15 @@ static int ap_show(struct ap_ctx *c, int argc, char **argv)
 				a.decision_message ? ": " : "", a.decision_message ? a.decision_message : "");
 		if (a.pre_approved_by)
 			printf("  pre-approved by the policy's %s\n", a.pre_approved_by);
+		if (a.size_limit)
+			printf("  size limit   %lld lines per contribution\n", a.size_limit);
+		if (a.upstream_version)
+			printf("  upstream at  %s (a \"major\" approval ends with the next major)\n",
+				a.upstream_version);
+		if (a.used_by)
+			printf("  used by      %s\n", a.used_by);
+		if (a.team)
+			printf("  team         %s (covers its members)\n", a.team);
 		if (a.expires_at)
 			printf("  expires      %s\n", expires);
 		printf("audit:\n");

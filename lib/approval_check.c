@@ -3,6 +3,7 @@
  */
 #include "approval_check.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 
 #include "approvals.h"
 #include "cla_run.h"
+#include "engine.h"
 #include "error.h"
 
 int cl_approval_check_enabled(const struct cl_policy *policy)
@@ -70,15 +72,213 @@ static int repo_name(char *out, size_t size, git_repository *repo)
 	return 0;
 }
 
+/*
+ * The highest major release among the fork's tags ("v2.3.0", "2.3",
+ * "v3"), or -1 when it has none: a fork synced with its upstream carries
+ * the upstream's release tags, which is how a hook (no forge, no network)
+ * learns that the upstream moved to a new major.
+ */
+static int fork_major(git_repository *repo)
+{
+	git_strarray tags = { NULL, 0 };
+	int best = -1;
+	size_t i;
+
+	if (git_tag_list(&tags, repo) < 0)
+		return -1;   /* unknown: "major" approvals are judged as if no release came */
+	for (i = 0; i < tags.count; i++) {
+		const char *t = tags.strings[i];
+		char *end;
+		long v;
+
+		if (*t == 'v' || *t == 'V')
+			t++;
+		if (*t < '0' || *t > '9')
+			continue;
+		v = strtol(t, &end, 10);
+		if ((*end != '\0' && *end != '.') || v < 0 || v > 100000)
+			continue;
+		if ((int)v > best)
+			best = (int)v;
+	}
+	git_strarray_dispose(&tags);
+	return best;
+}
+
+/* Lines added plus deleted by `c` against its first parent (a root: the empty tree). */
+static int commit_lines(size_t *out, git_repository *repo, const struct cl_commit *c)
+{
+	git_oid oid;
+	git_commit *commit = NULL, *parent = NULL;
+	git_tree *tree = NULL, *parent_tree = NULL;
+	git_diff *diff = NULL;
+	git_diff_stats *stats = NULL;
+	int error;
+
+	/* a merge brings in others' work (syncing with upstream); its own lines are its parents' */
+	if (c->parent_count > 1) {
+		*out = 0;
+		return 0;
+	}
+	if ((error = git_oid_fromstr(&oid, c->id)) < 0 ||
+	    (error = git_commit_lookup(&commit, repo, &oid)) < 0 ||
+	    (error = git_commit_tree(&tree, commit)) < 0 ||
+	    (git_commit_parentcount(commit) > 0 &&
+	     ((error = git_commit_parent(&parent, commit, 0)) < 0 ||
+	      (error = git_commit_tree(&parent_tree, parent)) < 0)) ||
+	    (error = git_diff_tree_to_tree(&diff, repo, parent_tree, tree, NULL)) < 0 ||
+	    (error = git_diff_get_stats(&stats, diff)) < 0) {
+		error = cl_error_set("approval check: cannot count the lines of commit '%s'", c->id);
+		goto done;
+	}
+	*out = git_diff_stats_insertions(stats) + git_diff_stats_deletions(stats);
+done:
+	git_diff_stats_free(stats);
+	git_diff_free(diff);
+	git_tree_free(parent_tree);
+	git_tree_free(tree);
+	git_commit_free(parent);
+	git_commit_free(commit);
+	return error;
+}
+
+#define APPROVAL_TEAMS_MAX 32
+
+/* The author's teams so far; names the forge confirmed are copied here. */
+struct author_teams {
+	const char *names[APPROVAL_TEAMS_MAX];
+	char asked[APPROVAL_TEAMS_MAX][128];
+	size_t count, asked_count;
+	const struct cl_engine_env *env;
+	const char *login;
+};
+
+static int ask_team(const char *team, void *payload)
+{
+	struct author_teams *t = payload;
+	int rc;
+
+	if (t->count == APPROVAL_TEAMS_MAX || t->asked_count == APPROVAL_TEAMS_MAX ||
+	    strlen(team) >= sizeof(t->asked[0]))
+		return 0;
+	if ((rc = t->env->in_team(t->login, team, t->env->payload)) < 0)
+		return rc;
+	if (rc > 0) {
+		memcpy(t->asked[t->asked_count], team, strlen(team) + 1);
+		t->names[t->count++] = t->asked[t->asked_count++];
+	}
+	return 0;
+}
+
+/*
+ * The author's teams: the policy's (approvals.teams) that list the author
+ * by email or, where the front-end can tell it (the bot), by forge login;
+ * and there, the teams approvals for this upstream were granted to, asked
+ * of the forge (only those: a forge cannot list a person's teams cheaply).
+ */
+static int author_teams(struct author_teams *out, struct cl_check_ctx *ctx,
+	struct cl_approvals *store, const struct cl_commit *c, const char *repo, int64_t now)
+{
+	const struct cl_approval_options *o = cl_policy_approvals(ctx->policy);
+	char login[256];
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	login[0] = '\0';
+	if (ctx->env && ctx->env->login_for_email &&
+	    ctx->env->login_for_email(login, sizeof(login), c->author_email, ctx->env->payload) < 0) {
+		cl_error_clear();   /* no login known: the email still matches */
+		login[0] = '\0';
+	}
+	out->count = cl_approval_teams_of(out->names, APPROVAL_TEAMS_MAX, o, c->author_email,
+		login);
+	if (!ctx->env || !ctx->env->in_team || !login[0])
+		return 0;
+	out->env = ctx->env;
+	out->login = login;
+	error = cl_approval_teams_foreach(store, repo, now, ask_team, out);
+	out->login = NULL;   /* pointed into this frame */
+	return error;
+}
+
+/* One approval that covered commits of this push: what they add up to. */
+struct approval_use {
+	int64_t id;
+	size_t lines;
+	size_t first;   /* index of its first commit */
+};
+
+static int add_finding(struct cl_check_ctx *ctx, const struct cl_commit *c, const char *rule,
+	const char *message, const char *remedy, const char *name)
+{
+	struct cl_finding f;
+	char subject[128], key[600];
+
+	cl_commit_subject(subject, sizeof(subject), c);
+	/* the missing approval keeps the key it had before size limits existed (baselines) */
+	snprintf(key, sizeof(key), "%s:%s:%s", strcmp(rule, "approval.missing") ? rule : "approval",
+		name, c->author_email);
+	memset(&f, 0, sizeof(f));
+	f.check = "approval";
+	f.severity = CL_SEVERITY_ERROR;
+	f.ref = ctx->ref;
+	f.commit = c->id;
+	f.subject = subject;
+	f.rule = rule;
+	f.message = message;
+	f.remedy = remedy;
+	f.key = key;
+	return cl_findings_add(ctx->findings, &f);
+}
+
+/*
+ * Uses are recorded after every commit was judged, and only for approvals
+ * whose size limit held: a push refused for its size must not use up the
+ * "one contribution" it asked to be covered by. A push that another check
+ * rejects still uses it (the hook cannot know the other checks' outcome
+ * here); the OSPO can approve again.
+ */
+static int record_uses(struct cl_check_ctx *ctx, struct cl_approvals *store,
+	const struct approval_use *uses, size_t count, const char *use, const char *name,
+	const char *request, int64_t now)
+{
+	char message[1024], remedy[700];
+	size_t i;
+	int error = 0;
+
+	for (i = 0; i < count; i++) {
+		const struct cl_commit *c = &ctx->commits[uses[i].first];
+		struct cl_approval a;
+
+		if ((error = cl_approval_get(&a, store, uses[i].id)) < 0)
+			return error;
+		if (a.size_limit > 0 && uses[i].lines > (unsigned long long)a.size_limit) {
+			snprintf(message, sizeof(message), "%s <%s> changes %zu lines of %s, more than "
+				"the %lld its approval #%lld allows", c->author_name, c->author_email,
+				uses[i].lines, name, a.size_limit, (long long)a.id);
+			snprintf(remedy, sizeof(remedy), "split the contribution, or ask the OSPO for a "
+				"larger one%s%s", request ? ": " : "", request ? request : "");
+			error = add_finding(ctx, c, "approval.size", message, remedy, name);
+		} else if (a.scope == CL_SCOPE_ONE && use) {
+			error = cl_approval_use(store, a.id, use, c->id, now);
+		}
+		cl_approval_dispose(&a);
+		if (error < 0)
+			return error;
+	}
+	return 0;
+}
+
 int cl_approval_run(struct cl_check_ctx *ctx)
 {
 	const struct cl_approval_options *o = cl_policy_approvals(ctx->policy);
 	struct cl_approvals *store = NULL;
-	char name[512], message[1024], remedy[600], key[600], subject[128], *path = NULL;
+	struct approval_use *uses = NULL;
+	char name[512], message[1024], remedy[600], use[1200], *path = NULL;
 	const char *short_name;
 	int64_t now = (int64_t)time(NULL), id;
-	size_t i;
-	int error, rc;
+	size_t i, j, use_count = 0, lines = 0;
+	int error, rc, major;
 
 	if (!ctx->repo || repo_name(name, sizeof(name), ctx->repo) < 0)
 		return 0;   /* no repository to name: nothing is outbound */
@@ -99,46 +299,229 @@ int cl_approval_run(struct cl_check_ctx *ctx)
 	}
 	cl_error_clear();
 	error = 0;
+	/* one contribution is one ref of one fork: a pull request's branch, a pushed topic */
+	if (ctx->ref)
+		snprintf(use, sizeof(use), "%s:%s", name, ctx->ref);
+	major = fork_major(ctx->repo);
+	if (ctx->commit_count && (uses = calloc(ctx->commit_count, sizeof(*uses))) == NULL) {
+		error = cl_error_set("out of memory");
+		goto done;
+	}
 	for (i = 0; i < ctx->commit_count; i++) {
 		const struct cl_commit *c = &ctx->commits[i];
-		struct cl_finding f;
 
 		if (!cl_approval_is_employee(c->author_email, o->employee_domains,
 				o->employee_domain_count))
 			continue;
 		if (store) {
-			rc = cl_approval_covering(&id, store, c->author_email, short_name, now);
-			if (rc == 0)
+			struct author_teams teams;
+
+			if ((error = author_teams(&teams, ctx, store, c, short_name, now)) < 0)
+				goto done;
+			rc = cl_approval_covering(&id, store, c->author_email, short_name, now,
+				ctx->ref ? use : NULL, major, (char *const *)teams.names, teams.count);
+			if (rc == 0) {
+				if ((error = commit_lines(&lines, ctx->repo, c)) < 0)
+					goto done;
+				for (j = 0; j < use_count && uses[j].id != id; j++)
+					;
+				if (j == use_count) {
+					uses[use_count].id = id;
+					uses[use_count].first = i;
+					use_count++;
+				}
+				uses[j].lines += lines;
 				continue;
+			}
 			if (rc != CL_ENOTFOUND) {
 				error = rc;
 				goto done;
 			}
 			cl_error_clear();
 		}
-		cl_commit_subject(subject, sizeof(subject), c);
 		snprintf(message, sizeof(message), "%s <%s> has no approval in force to contribute to "
 			"the upstream project of %s (outbound repository)", c->author_name,
 			c->author_email, name);
 		snprintf(remedy, sizeof(remedy), "ask the OSPO for an outbound contribution approval%s%s",
 			o->request_url ? ": " : " (clearance approvals request)",
 			o->request_url ? o->request_url : "");
-		snprintf(key, sizeof(key), "approval:%s:%s", name, c->author_email);
-		memset(&f, 0, sizeof(f));
-		f.check = "approval";
-		f.severity = CL_SEVERITY_ERROR;
-		f.ref = ctx->ref;
-		f.commit = c->id;
-		f.subject = subject;
-		f.rule = "approval.missing";
-		f.message = message;
-		f.remedy = remedy;
-		f.key = key;
-		if ((error = cl_findings_add(ctx->findings, &f)) < 0)
+		if ((error = add_finding(ctx, c, "approval.missing", message, remedy, name)) < 0)
 			goto done;
 	}
+	if (store)
+		error = record_uses(ctx, store, uses, use_count, ctx->ref ? use : NULL, name,
+			o->request_url, now);
 done:
+	free(uses);
 	cl_approvals_free(store);
 	free(path);
 	return error < 0 ? error : 0;
+}
+
+/* ---- license changes -------------------------------------------------------- */
+
+static int is_license_file(const char *path)
+{
+	static const char *const prefixes[] = { "license", "licence", "copying" };
+	const char *base = strrchr(path, '/');
+	size_t i;
+
+	base = base ? base + 1 : path;
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (!strncasecmp(base, prefixes[i], strlen(prefixes[i])))
+			return 1;
+	return 0;
+}
+
+/* The expression's words that are license ids: not operators, not parentheses. */
+typedef int (*license_id_cb)(const char *id, size_t len, void *payload);
+
+static int foreach_license_id(const char *expr, size_t len, license_id_cb cb, void *payload)
+{
+	static const char *const ops[] = { "AND", "OR", "WITH" };
+	const char *p = expr, *end = expr + len;
+	int rc;
+
+	while (p < end) {
+		const char *w;
+		size_t n, i;
+
+		while (p < end && (isspace((unsigned char)*p) || *p == '(' || *p == ')'))
+			p++;
+		w = p;
+		while (p < end && !isspace((unsigned char)*p) && *p != '(' && *p != ')')
+			p++;
+		if ((n = (size_t)(p - w)) == 0)
+			continue;
+		for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+			if (strlen(ops[i]) == n && !strncasecmp(w, ops[i], n))
+				break;
+		/* "WITH exception": the exception is part of the license, not another one */
+		if (i < sizeof(ops) / sizeof(ops[0]))
+			continue;
+		if ((rc = cb(w, n, payload)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int add_id(const char *id, size_t len, void *payload)
+{
+	struct cl_license_diff *d = payload;
+	size_t i;
+
+	if (len >= sizeof(d->ids[0]))
+		len = sizeof(d->ids[0]) - 1;
+	for (i = 0; i < d->id_count; i++)
+		if (strlen(d->ids[i]) == len && !strncasecmp(d->ids[i], id, len))
+			return 0;
+	if (d->id_count == CL_LICENSE_DIFF_IDS)
+		return 0;   /* enough to tell: more ids change no decision */
+	memcpy(d->ids[d->id_count], id, len);
+	d->ids[d->id_count++][len] = '\0';
+	return 0;
+}
+
+static int diff_file(const git_diff_delta *delta, float progress, void *payload)
+{
+	struct cl_license_diff *d = payload;
+	const char *path = delta->new_file.path ? delta->new_file.path : delta->old_file.path;
+
+	(void)progress;
+	if (!d->file[0] && path && (is_license_file(path) ||
+	    (delta->old_file.path && is_license_file(delta->old_file.path))))
+		snprintf(d->file, sizeof(d->file), "%s", path);
+	return 0;
+}
+
+static int diff_line(const git_diff_delta *delta, const git_diff_hunk *hunk,
+	const git_diff_line *line, void *payload)
+{
+	static const char tag[] = "SPDX-License-Identifier:";
+	const char *p, *end, *eol;
+	size_t n = sizeof(tag) - 1;
+
+	(void)delta;
+	(void)hunk;
+	if (line->origin != GIT_DIFF_LINE_ADDITION)
+		return 0;
+	end = line->content + line->content_len;
+	for (p = line->content; p + n <= end; p++)
+		if (!strncasecmp(p, tag, n))
+			break;
+	if (p + n > end)
+		return 0;
+	p += n;
+	/* up to the end of the line or a comment's closing */
+	for (eol = p; eol < end && *eol != '\n' && *eol != '\r' && !(*eol == '*' && eol + 1 < end &&
+			eol[1] == '/') && !(*eol == '-' && eol + 2 < end && eol[1] == '-' && eol[2] == '>');
+			eol++)
+		;
+	return foreach_license_id(p, (size_t)(eol - p), add_id, payload);
+}
+
+int cl_approval_license_diff(struct cl_license_diff *out, git_repository *repo,
+	const git_oid *from, const git_oid *to)
+{
+	git_commit *a = NULL, *b = NULL;
+	git_tree *ta = NULL, *tb = NULL;
+	git_diff *diff = NULL;
+	struct cl_license_diff d;
+	int error;
+
+	memset(&d, 0, sizeof(d));
+	if ((from && ((error = git_commit_lookup(&a, repo, from)) < 0 ||
+	              (error = git_commit_tree(&ta, a)) < 0)) ||
+	    (error = git_commit_lookup(&b, repo, to)) < 0 ||
+	    (error = git_commit_tree(&tb, b)) < 0 ||
+	    (error = git_diff_tree_to_tree(&diff, repo, ta, tb, NULL)) < 0 ||
+	    (error = git_diff_foreach(diff, diff_file, NULL, NULL, diff_line, &d)) < 0) {
+		error = cl_error_set("cannot compare the licenses of '%s'", git_oid_tostr_s(to));
+		goto done;
+	}
+	*out = d;
+done:
+	git_diff_free(diff);
+	git_tree_free(tb);
+	git_tree_free(ta);
+	git_commit_free(b);
+	git_commit_free(a);
+	return error;
+}
+
+struct id_search {
+	const char *id;
+	int found;
+};
+
+static int find_id(const char *id, size_t len, void *payload)
+{
+	struct id_search *s = payload;
+	if (strlen(s->id) == len && !strncasecmp(s->id, id, len)) {
+		s->found = 1;
+		return 1;
+	}
+	return 0;
+}
+
+int cl_approval_license_differs(char *why, size_t size, const struct cl_license_diff *d,
+	const char *license)
+{
+	size_t i;
+
+	if (d->file[0]) {
+		snprintf(why, size, "the license file '%s' changed", d->file);
+		return 1;
+	}
+	for (i = 0; i < d->id_count; i++) {
+		struct id_search s = { d->ids[i], 0 };
+		if (license)
+			foreach_license_id(license, strlen(license), find_id, &s);
+		if (!s.found) {
+			snprintf(why, size, "an SPDX header now says '%s', which the approved license "
+				"'%s' does not name", d->ids[i], license ? license : "unknown");
+			return 1;
+		}
+	}
+	return 0;
 }

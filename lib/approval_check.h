@@ -29,6 +29,35 @@ int cl_approval_check_enabled(const struct cl_policy *policy);
  */
 int cl_approval_run(struct cl_check_ctx *ctx);
 
+/*
+ * What a change to an outbound repository does to licensing, for sending
+ * approvals back to review when the upstream relicenses: the first license
+ * file it touches (LICENSE*, LICENCE*, COPYING*, any directory) and the
+ * license ids of the SPDX-License-Identifier lines it adds.
+ */
+#define CL_LICENSE_DIFF_IDS 16
+struct cl_license_diff {
+	char file[256];                        /* "" when no license file changed */
+	char ids[CL_LICENSE_DIFF_IDS][64];     /* ids seen on added SPDX lines, each once */
+	size_t id_count;
+};
+
+/*
+ * Fill `out` from the changes between commits `from` (NULL: the empty tree)
+ * and `to` of `repo`. @return 0, or < 0 when the repository cannot be read
+ */
+int cl_approval_license_diff(struct cl_license_diff *out, git_repository *repo,
+	const git_oid *from, const git_oid *to);
+
+/*
+ * Does `d` change licensing against an approval that recorded `license`
+ * (an SPDX expression; NULL: unknown)? A touched license file always does;
+ * an added SPDX id that `license` does not name does. `why` (of `size`)
+ * says which, for the audit row and the comment. 1 / 0
+ */
+int cl_approval_license_differs(char *why, size_t size, const struct cl_license_diff *d,
+	const char *license);
+
 /* Is `email`'s domain one of `domains` ("example.com", "*.example.com")? 1 / 0 */
 int cl_approval_is_employee(const char *email, char *const *domains, size_t count);
 

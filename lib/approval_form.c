@@ -36,6 +36,8 @@ struct form_field {
 static const struct form_field form_fields[] = {
 	{ "Upstream project URL", AT(upstream_url), VALUE_URL, 1 },
 	{ "Upstream license", AT(license), VALUE_LICENSE, 1 },
+	/* optional: a "major" approval lasts until the release after this one's major */
+	{ "Upstream version", AT(upstream_version), VALUE_TEXT, 0 },
 	{ "Kind of contribution", AT(kind), VALUE_TEXT, 1 },
 	{ "Expected size", AT(size), VALUE_LINES, 1 },
 	{ "CLA or DCO required", AT(cla_text), VALUE_CLA, 1 },
@@ -352,6 +354,7 @@ void cl_approval_form_to_request(struct cl_approval *req, const struct cl_approv
 	req->email = f->email;
 	req->business_unit = f->business_unit;
 	req->justification = f->justification;
+	req->upstream_version = f->upstream_version;
 }
 
 /* ---- slash commands ------------------------------------------------------- */
@@ -391,10 +394,10 @@ static int cmd_problem(struct cl_approval_command *out, const char *fmt, const c
 	return cl_error_setc(CL_EINVALID, "%s", out->problem);
 }
 
-/* "/approve [SCOPE] [until DATE]": words on the rest of the line. */
+/* "/approve [SCOPE] [until DATE] [team:ORG/TEAM] [signed-by:WHO]": words on the rest of the line. */
 static int parse_approve(struct cl_approval_command *out, const char *p, const char *eol)
 {
-	char word[64];
+	char word[140];
 
 	for (;;) {
 		const char *w;
@@ -432,10 +435,24 @@ static int parse_approve(struct cl_approval_command *out, const char *p, const c
 			out->until = (long long)timegm(&tm) + 86399;
 			continue;
 		}
+		/* words with a prefix carry a value; a longer one than the field is refused, not cut */
+		if (!strncasecmp(word, "team:", 5) || !strncasecmp(word, "signed-by:", 10)) {
+			int team = !strncasecmp(word, "team:", 5);
+			const char *v = word + (team ? 5 : 10);
+			char *dst = team ? out->team : out->cla_signer;
+			if (!*v || (team && (!strchr(v, '/') || strchr(v, '/') == v ||
+			    !strchr(v, '/')[1])) || (size_t)(p - w) >= sizeof(word) - 1)
+				return cmd_problem(out, "'%s' needs a value such as team:acme/kernel or "
+					"signed-by:jdoe", word);
+			if (strlen(v) >= sizeof(out->team))
+				return cmd_problem(out, "'%s' is too long", word);
+			memcpy(dst, v, strlen(v) + 1);
+			continue;
+		}
 		if (out->has_scope || cl_approval_scope_parse(&out->scope, word) < 0) {
 			cl_error_clear();
 			return cmd_problem(out, "'%s' is not a scope: write one, project, major or "
-				"full-trust, and optionally until YYYY-MM-DD", word);
+				"full-trust, and optionally until YYYY-MM-DD, team:ORG/TEAM, signed-by:WHO", word);
 		}
 		out->has_scope = 1;
 	}

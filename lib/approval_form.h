@@ -29,6 +29,7 @@ struct cl_approval_form {
 	/* Owned strings (NULL: not given). */
 	char *upstream_url, *license, *kind, *size, *cla_text, *cla_document, *scope_text;
 	char *email, *business_unit, *justification;
+	char *upstream_version;   /* optional: the upstream's release now ("2.4.0") */
 	/* Decoded. */
 	long long expected_lines;
 	enum cl_approval_cla cla;
@@ -64,7 +65,8 @@ void cl_approval_form_to_request(struct cl_approval *req, const struct cl_approv
 
 enum cl_approval_verb {
 	CL_APPROVAL_CMD_NONE = 0,
-	CL_APPROVAL_CMD_APPROVE,   /* /approve [SCOPE] [until YYYY-MM-DD] */
+	CL_APPROVAL_CMD_APPROVE,   /* /approve [SCOPE] [until YYYY-MM-DD] [team:ORG/TEAM]
+	                              [signed-by:WHO] */
 	CL_APPROVAL_CMD_DENY,      /* /deny REASON */
 	CL_APPROVAL_CMD_REVOKE,    /* /revoke REASON */
 	CL_APPROVAL_CMD_INFO       /* /info QUESTION */
@@ -78,6 +80,8 @@ struct cl_approval_command {
 	int has_scope;
 	enum cl_approval_scope scope;
 	long long until;           /* the end of that day, UTC, in seconds; 0: not given */
+	char team[128];            /* "org/team" the approval is granted to; "" not given */
+	char cla_signer[128];      /* who signed the upstream's CLA; "" not given */
 	char text[2048];           /* the reason or question: the rest of the comment, trimmed */
 	char problem[256];         /* CL_EINVALID: what is wrong, for the answer */
 };

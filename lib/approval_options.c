@@ -27,6 +27,33 @@ void cl_approval_rule_dispose(struct cl_approval_rule *rule)
 	cl_pattern_list_dispose(&rule->projects);
 }
 
+void cl_approval_team_dispose(struct cl_approval_team *team)
+{
+	if (!team)
+		return;
+	free(team->name);
+	strings_free(team->members, team->member_count);
+	memset(team, 0, sizeof(*team));
+}
+
+size_t cl_approval_teams_of(const char **out, size_t max, const struct cl_approval_options *opts,
+	const char *email, const char *login)
+{
+	size_t i, j, n = 0;
+
+	for (i = 0; i < opts->team_count && n < max; i++) {
+		const struct cl_approval_team *t = &opts->teams[i];
+		for (j = 0; j < t->member_count; j++) {
+			if ((email && *email && !strcasecmp(t->members[j], email)) ||
+			    (login && *login && !strcasecmp(t->members[j], login))) {
+				out[n++] = t->name;
+				break;
+			}
+		}
+	}
+	return n;
+}
+
 void cl_approval_options_dispose(struct cl_approval_options *o)
 {
 	size_t i;
@@ -44,6 +71,9 @@ void cl_approval_options_dispose(struct cl_approval_options *o)
 	free(o->request_url);
 	cl_pattern_list_dispose(&o->outbound_repos);
 	strings_free(o->employee_domains, o->employee_domain_count);
+	for (i = 0; i < o->team_count; i++)
+		cl_approval_team_dispose(&o->teams[i]);
+	free(o->teams);
 	memset(o, 0, sizeof(*o));
 }
 

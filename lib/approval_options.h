@@ -31,6 +31,17 @@ struct cl_approval_rule {
 	int has_licenses, has_projects;    /* set by the loader: keys given */
 };
 
+/*
+ * One `approvals.teams` entry: who is in a team, for hooks that cannot ask
+ * the forge. An approval granted to the team (`/approve team:ORG/TEAM`)
+ * covers commits by its members.
+ */
+struct cl_approval_team {
+	char *name;           /* "org/team" */
+	char **members;       /* forge logins and/or emails, compared case-insensitively */
+	size_t member_count;
+};
+
 /* Issue labels that mirror a request's state (all set; defaults below). */
 struct cl_approval_labels {
 	char *requested, *approved, *denied, *needs_info, *expired, *revoked, *needs_re_review;
@@ -53,6 +64,8 @@ struct cl_approval_options {
 	struct cl_pattern_list outbound_repos;   /* "owner/repo" globs of the forks */
 	char **employee_domains;                 /* "example.com" or "*.example.com" */
 	size_t employee_domain_count;
+	struct cl_approval_team *teams;          /* team approvals: who is in which team */
+	size_t team_count;
 };
 
 #define CL_APPROVAL_EXPIRY_DAYS_DEFAULT 365
@@ -62,6 +75,15 @@ struct cl_approval_options {
 int cl_approval_options_init(struct cl_approval_options *opts);
 void cl_approval_options_dispose(struct cl_approval_options *opts);
 void cl_approval_rule_dispose(struct cl_approval_rule *rule);
+void cl_approval_team_dispose(struct cl_approval_team *team);
+
+/*
+ * The names of the policy's teams that list `email` or `login` (either may
+ * be NULL) among their members, into `out` (at most `max`; borrowed from
+ * `opts`). @return how many were found
+ */
+size_t cl_approval_teams_of(const char **out, size_t max, const struct cl_approval_options *opts,
+	const char *email, const char *login);
 
 /*
  * Which pre-approval rule, if any, approves a request for `project`

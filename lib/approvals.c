@@ -7,6 +7,7 @@
  */
 #include "approvals.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 
 #include <sqlite3.h>
 
+#include "buf.h"
 #include "db.h"
 #include "error.h"
 
@@ -170,6 +172,13 @@ static const struct cl_db_migration approvals_schema[] = {
 	  "  actor TEXT NOT NULL, action TEXT NOT NULL, from_state TEXT, to_state TEXT,"
 	  "  url TEXT, message TEXT);"
 	  "CREATE INDEX approval_audit_approval ON approval_audit (approval);" },
+	/* scopes enforced: the upstream release a "major" approval was given at,
+	 * the contribution that used up a "one" approval; approvals to a team */
+	{ "approvals", 2,
+	  "ALTER TABLE approvals ADD COLUMN upstream_version TEXT;"
+	  "ALTER TABLE approvals ADD COLUMN used_by TEXT;"
+	  "ALTER TABLE approvals ADD COLUMN used_at INTEGER NOT NULL DEFAULT 0;"
+	  "ALTER TABLE approvals ADD COLUMN team TEXT COLLATE NOCASE;" },
 };
 
 struct cl_approvals {
@@ -277,7 +286,7 @@ static int ap_audit(struct cl_approvals *store, int64_t id, const char *actor, c
 	"upstream_owner, upstream_repo, license, kind, expected_lines, cla, cla_document, " \
 	"cla_signer, scope, size_limit, justification, forge, issue_repo, issue_number, issue_url, " \
 	"decided_by, decided_at, decision_message, decision_url, pre_approved_by, expires_at, " \
-	"warned_at, created_at, updated_at"
+	"warned_at, created_at, updated_at, upstream_version, used_by, used_at, team"
 
 static const char *col(sqlite3_stmt *st, int i)
 {
@@ -328,13 +337,17 @@ static void ap_row(struct cl_approval *a, sqlite3_stmt *st)
 	a->warned_at = sqlite3_column_int64(st, 28);
 	a->created_at = sqlite3_column_int64(st, 29);
 	a->updated_at = sqlite3_column_int64(st, 30);
+	a->upstream_version = col(st, 31);
+	a->used_by = col(st, 32);
+	a->used_at = sqlite3_column_int64(st, 33);
+	a->team = col(st, 34);
 }
 
 #define AP_STRINGS(a) { &(a)->requester, &(a)->email, &(a)->business_unit, &(a)->upstream_url, \
 	&(a)->upstream_host, &(a)->upstream_owner, &(a)->upstream_repo, &(a)->license, &(a)->kind, \
 	&(a)->cla_document, &(a)->cla_signer, &(a)->justification, &(a)->forge, &(a)->issue_repo, \
 	&(a)->issue_url, &(a)->decided_by, &(a)->decision_message, &(a)->decision_url, \
-	&(a)->pre_approved_by }
+	&(a)->pre_approved_by, &(a)->upstream_version, &(a)->used_by, &(a)->team }
 
 void cl_approval_dispose(struct cl_approval *a)
 {
@@ -475,14 +488,15 @@ int cl_approval_request(int64_t *id, int *created, struct cl_approvals *store,
 				"business_unit, upstream_url, upstream_host, upstream_owner, upstream_repo, "
 				"license, kind, expected_lines, cla, cla_document, cla_signer, scope, size_limit, "
 				"justification, issue_url, forge, issue_repo, issue_number, state, created_at, "
-				"updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-				"?15, ?16, ?17, ?18, ?19, ?20, 'requested', ?21, ?21)")) < 0)
+				"updated_at, upstream_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+				"?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, 'requested', ?21, ?21, ?22)")) < 0)
 			goto done;
 		bind_request(st, r, host, owner, repo);
 		bind_text(st, 18, r->forge);
 		bind_text(st, 19, r->issue_repo);
 		sqlite3_bind_int64(st, 20, r->issue_number > 0 ? r->issue_number : 0);
 		sqlite3_bind_int64(st, 21, now);
+		bind_text(st, 22, r->upstream_version);
 		if ((error = ap_step_done(store, st)) < 0)
 			goto done;
 		new_id = sqlite3_last_insert_rowid(store->db);
@@ -512,7 +526,7 @@ int cl_approval_request(int64_t *id, int *created, struct cl_approvals *store,
 				"upstream_repo = ?7, license = ?8, kind = ?9, expected_lines = ?10, cla = ?11, "
 				"cla_document = ?12, cla_signer = ?13, scope = ?14, size_limit = ?15, "
 				"justification = ?16, issue_url = COALESCE(?17, issue_url), state = ?18, "
-				"updated_at = ?19 WHERE id = ?20")) < 0)
+				"updated_at = ?19, upstream_version = COALESCE(?21, upstream_version) WHERE id = ?20")) < 0)
 			goto done;
 		bind_request(st, r, host, owner, repo);
 		/* an approval's granted scope and limit are the approver's, not the edit's */
@@ -523,6 +537,7 @@ int cl_approval_request(int64_t *id, int *created, struct cl_approvals *store,
 		bind_text(st, 18, cl_approval_state_name(to));
 		sqlite3_bind_int64(st, 19, now);
 		sqlite3_bind_int64(st, 20, old.id);
+		bind_text(st, 21, r->upstream_version);
 		if ((error = ap_step_done(store, st)) < 0)
 			goto done;
 		if ((error = ap_audit(store, old.id, actor, "edit", cl_approval_state_name(old.state),
@@ -602,7 +617,10 @@ static int ap_move(struct cl_approvals *store, int64_t id, enum cl_approval_stat
 			"size_limit = CASE WHEN ?9 > 0 THEN ?9 ELSE size_limit END, "
 			"expires_at = CASE WHEN ?2 = 'approved' THEN ?10 ELSE expires_at END, "
 			"warned_at = CASE WHEN ?2 = 'approved' THEN 0 ELSE warned_at END, "
-			"pre_approved_by = CASE WHEN ?2 = 'approved' THEN ?11 ELSE pre_approved_by END "
+			"pre_approved_by = CASE WHEN ?2 = 'approved' THEN ?11 ELSE pre_approved_by END, "
+			"team = CASE WHEN ?2 = 'approved' THEN COALESCE(?12, team) ELSE team END, "
+			"cla_signer = CASE WHEN ?2 = 'approved' THEN COALESCE(?13, cla_signer) "
+			"  ELSE cla_signer END "
 			"WHERE id = ?1")) < 0)
 		goto done;
 	sqlite3_bind_int64(st, 1, id);
@@ -617,6 +635,8 @@ static int ap_move(struct cl_approvals *store, int64_t id, enum cl_approval_stat
 	sqlite3_bind_int64(st, 9, to == CL_APPROVAL_APPROVED ? d->size_limit : 0);
 	sqlite3_bind_int64(st, 10, d->expires_at ? d->expires_at : now + default_expiry);
 	bind_text(st, 11, d->rule);
+	bind_text(st, 12, d->team);
+	bind_text(st, 13, d->cla_signer);
 	if ((error = ap_step_done(store, st)) < 0)
 		goto done;
 	error = ap_audit(store, id, d->actor, d->rule ? "pre-approve" : action_of(to),
@@ -688,18 +708,45 @@ int cl_approvals_audit_foreach(struct cl_approvals *store, int64_t id, cl_approv
 }
 
 int cl_approval_covering(int64_t *id, struct cl_approvals *store, const char *email,
-	const char *repo, int64_t when)
+	const char *repo, int64_t when, const char *use, int fork_major, char *const *teams,
+	size_t team_count)
 {
 	sqlite3_stmt *st = NULL;
+	struct cl_buf list = CL_BUF_INIT;
+	size_t i;
 	int error, rc;
 
+	/* "\norg/a\norg/b\n": one parameter, so the statement stays fixed whatever the count */
+	cl_buf_init(&list, 0);
+	if ((error = cl_buf_puts(&list, "\n")) < 0)
+		goto done;
+	for (i = 0; i < team_count; i++) {
+		if ((error = cl_buf_printf(&list, "%s\n", teams[i])) < 0)
+			goto done;
+	}
+	for (i = 0; list.ptr[i]; i++)
+		list.ptr[i] = (char)tolower((unsigned char)list.ptr[i]);
+
+	/*
+	 * CAST takes the leading integer of "v2.3.1" once the 'v' is gone, so
+	 * the recorded version's major needs no parsing of its own here.
+	 */
 	if ((error = ap_prepare(&st, store, "SELECT id FROM approvals WHERE state = 'approved' AND "
-			"email = ?1 AND upstream_repo = ?2 AND decided_at <= ?3 AND "
-			"(expires_at = 0 OR expires_at > ?3) ORDER BY decided_at DESC, id DESC LIMIT 1")) < 0)
-		return error;
+			"(email = ?1 OR (team IS NOT NULL AND "
+			"  instr(?6, char(10) || lower(team) || char(10)) > 0)) AND "
+			"upstream_repo = ?2 AND decided_at <= ?3 AND "
+			"(expires_at = 0 OR expires_at > ?3) AND "
+			"(scope <> 'one' OR used_by IS NULL OR ?4 IS NULL OR used_by = ?4) AND "
+			"(scope <> 'major' OR ?5 < 0 OR upstream_version IS NULL OR "
+			" CAST(ltrim(upstream_version, 'vV') AS INTEGER) >= ?5) "
+			"ORDER BY decided_at DESC, id DESC LIMIT 1")) < 0)
+		goto done;
 	bind_text(st, 1, email);
 	bind_text(st, 2, repo);
 	sqlite3_bind_int64(st, 3, when);
+	bind_text(st, 4, use);
+	sqlite3_bind_int(st, 5, fork_major);
+	sqlite3_bind_text(st, 6, list.ptr, -1, SQLITE_TRANSIENT);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		*id = sqlite3_column_int64(st, 0);
@@ -708,8 +755,55 @@ int cl_approval_covering(int64_t *id, struct cl_approvals *store, const char *em
 			email ? email : "", repo ? repo : "");
 	else
 		error = cl_error_from_sqlite(store->db, "approvals store");
+done:
+	sqlite3_finalize(st);
+	cl_buf_dispose(&list);
+	return error;
+}
+
+int cl_approval_teams_foreach(struct cl_approvals *store, const char *repo, int64_t when,
+	int (*cb)(const char *team, void *payload), void *payload)
+{
+	sqlite3_stmt *st = NULL;
+	int error, rc;
+
+	if ((error = ap_prepare(&st, store, "SELECT DISTINCT lower(team) FROM approvals WHERE "
+			"state = 'approved' AND team IS NOT NULL AND upstream_repo = ?1 AND "
+			"decided_at <= ?2 AND (expires_at = 0 OR expires_at > ?2) ORDER BY 1")) < 0)
+		return error;
+	bind_text(st, 1, repo);
+	sqlite3_bind_int64(st, 2, when);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((error = cb(col(st, 0), payload)) != 0)
+			break;
+	if (error == 0 && rc != SQLITE_DONE)
+		error = cl_error_from_sqlite(store->db, "approvals store");
 	sqlite3_finalize(st);
 	return error;
+}
+
+int cl_approval_use(struct cl_approvals *store, int64_t id, const char *use,
+	const char *commit, int64_t now)
+{
+	sqlite3_stmt *st = NULL;
+	char message[512];
+	int error;
+
+	if ((error = ap_begin(store)) < 0)
+		return error;
+	/* only the first contribution claims it; the same one coming back changes nothing */
+	if ((error = ap_prepare(&st, store, "UPDATE approvals SET used_by = ?1, used_at = ?2, "
+			"updated_at = ?2 WHERE id = ?3 AND scope = 'one' AND used_by IS NULL")) < 0)
+		goto done;
+	bind_text(st, 1, use);
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_int64(st, 3, id);
+	if ((error = ap_step_done(store, st)) < 0 || sqlite3_changes(store->db) == 0)
+		goto done;
+	snprintf(message, sizeof(message), "used by %s (commit %s)", use, commit ? commit : "?");
+	error = ap_audit(store, id, "clearance", "used", "approved", "approved", NULL, message, now);
+done:
+	return ap_end(store, error);
 }
 
 /* ---- the sweep ------------------------------------------------------------ */

@@ -107,6 +107,11 @@ struct cl_approval {
 	int64_t expires_at;           /* 0: none (not approved) */
 	int64_t warned_at;            /* the expiry warning was sent; 0: not yet */
 	int64_t created_at, updated_at;
+	/* scopes */
+	const char *upstream_version; /* the upstream's release when asked ("2.4.0"), or NULL */
+	const char *used_by;          /* scope one: "owner/fork:ref" that used it up, or NULL */
+	int64_t used_at;
+	const char *team;             /* "org/team": granted to the team's members, or NULL */
 };
 
 struct cl_approvals;
@@ -146,8 +151,10 @@ struct cl_approval_decision {
 	long long size_limit;         /* approvals: lines per contribution; 0 keep */
 	int64_t expires_at;           /* approvals: 0 = now + the policy's expiry */
 	const char *rule;             /* approvals by a pre-approval rule: its name */
+	const char *team;             /* approvals: granted to this "org/team"; NULL keep */
+	const char *cla_signer;       /* approvals: who signed the upstream's CLA; NULL keep */
 };
-#define CL_APPROVAL_DECISION_INIT { NULL, NULL, NULL, 0, CL_SCOPE_ONE, 0, 0, NULL }
+#define CL_APPROVAL_DECISION_INIT { NULL, NULL, NULL, 0, CL_SCOPE_ONE, 0, 0, NULL, NULL, NULL }
 
 /*
  * Move record `id` to `to`. Refused with CL_EINVALID (and a message naming
@@ -211,10 +218,36 @@ int cl_approval_split_url(char *host, char *owner, char *repo, size_t size, cons
  * of an upstream repository named `repo` (the fork keeps the upstream's
  * name; compared case-insensitively, as is the email): state approved,
  * decided at or before `when`, not expired. The newest such record wins.
+ * Scopes: a "one" approval already used by another contribution than `use`
+ * ("owner/fork:ref"; NULL: ignore uses) does not cover; a "major" approval
+ * whose recorded upstream_version has a major below `fork_major` (the
+ * highest release the fork carries; < 0: unknown) does not cover - the
+ * upstream released a new major since it was given. An approval granted to
+ * a team covers the author when `teams` (the author's teams, "org/team",
+ * case-insensitive; from the policy's approvals.teams or the forge) names it.
  * @return 0 and *id, CL_ENOTFOUND, CL_ERROR
  */
 int cl_approval_covering(int64_t *id, struct cl_approvals *store, const char *email,
-	const char *repo, int64_t when);
+	const char *repo, int64_t when, const char *use, int fork_major, char *const *teams,
+	size_t team_count);
+
+/*
+ * Record that contribution `use` (first seen with `commit`) used up the
+ * "one" approval `id`, audited as "used". A no-op when the approval has
+ * another scope or was used already.
+ * @return 0, CL_ERROR
+ */
+int cl_approval_use(struct cl_approvals *store, int64_t id, const char *use,
+	const char *commit, int64_t now);
+
+/*
+ * The teams that approvals in force at `when` for upstream repositories
+ * named `repo` were granted to, each once, to `cb` (non-zero stops and is
+ * returned): the teams worth asking the forge about for a commit.
+ * @return 0, CL_ERROR, or cb's value
+ */
+int cl_approval_teams_foreach(struct cl_approvals *store, const char *repo, int64_t when,
+	int (*cb)(const char *team, void *payload), void *payload);
 
 /* The underlying connection (reports join other modules' tables). */
 struct sqlite3;

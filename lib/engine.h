@@ -53,6 +53,9 @@ struct cl_engine_env {
 	/* email -> forge login, as cl_cla_login_fn (cla.h) */
 	int (*login_for_email)(char *login, size_t size, const char *email, void *payload);
 	void *payload;
+	/* is `login` a member of team "org/team" (asked of the forge)? 1 / 0 / < 0;
+	 * NULL where nobody can ask (hooks: the policy's approvals.teams instead) */
+	int (*in_team)(const char *login, const char *team, void *payload);
 };
 
 /* cl_engine_check_range with what the front-end knows (`env` may be NULL). */

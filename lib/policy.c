@@ -265,6 +265,8 @@ static int check_label(struct loader *ld, const yaml_mark_t *mark, const char *w
 static int finish_approvals(struct loader *ld, const struct mapping *m, char *base, const struct seen *seen);
 static int finish_approval_rule(struct loader *ld, const struct mapping *m, char *base, const struct seen *seen);
 static void approval_rule_dispose(void *elem);
+static int finish_approval_team(struct loader *ld, const struct mapping *m, char *base, const struct seen *seen);
+static void approval_team_dispose(void *elem);
 
 #define MAPPING(fields, note, finish) { fields, ARRAY_SIZE(fields), note, finish }
 
@@ -506,6 +508,17 @@ static const struct field approval_labels_fields[] = {
 };
 static const struct mapping approval_labels_mapping = MAPPING(approval_labels_fields, NULL, NULL);
 
+/* One `approvals.teams` entry (struct cl_approval_team). */
+static const struct field approval_team_fields[] = {
+	{ .key = "name", .kind = FIELD_STRING, .check = check_team,
+	  .off = offsetof(struct cl_approval_team, name) },
+	{ .key = "members", .kind = FIELD_STRINGS,
+	  .off = offsetof(struct cl_approval_team, members),
+	  .count_off = offsetof(struct cl_approval_team, member_count) },
+};
+static const struct mapping approval_team_mapping = MAPPING(approval_team_fields, NULL,
+	finish_approval_team);
+
 static const struct field approvals_fields[] = {
 	{ .key = "enabled", .kind = FIELD_BOOL, .off = offsetof(struct cl_approval_options, enabled) },
 	{ .key = "repository", .kind = FIELD_STRING, .check = check_repo_name,
@@ -535,6 +548,10 @@ static const struct field approvals_fields[] = {
 	{ .key = "employee_domains", .kind = FIELD_STRINGS, .check = check_domain,
 	  .off = offsetof(struct cl_approval_options, employee_domains),
 	  .count_off = offsetof(struct cl_approval_options, employee_domain_count) },
+	{ .key = "teams", .kind = FIELD_RULES, .sub = &approval_team_mapping,
+	  .elem_size = sizeof(struct cl_approval_team), .elem_dispose = approval_team_dispose,
+	  .off = offsetof(struct cl_approval_options, teams),
+	  .count_off = offsetof(struct cl_approval_options, team_count) },
 };
 static const struct mapping approvals_mapping = MAPPING(approvals_fields, NULL, finish_approvals);
 
@@ -1943,6 +1960,26 @@ static int finish_approval_rule(struct loader *ld, const struct mapping *m, char
 	return 0;
 }
 
+static void approval_team_dispose(void *elem)
+{
+	cl_approval_team_dispose(elem);
+}
+
+/* A team approval names the team; without members it would cover nobody. */
+static int finish_approval_team(struct loader *ld, const struct mapping *m, char *base,
+	const struct seen *seen)
+{
+	const struct cl_approval_team *t = (const struct cl_approval_team *)base;
+	char path[128];
+
+	(void)m;
+	if (!t->name || t->member_count == 0)
+		return loader_error(ld, &seen->start,
+			"write each team as {name: org/team, members: [login, user@example.com]}",
+			"'%s' needs 'name' and 'members'", key_path(path, sizeof(path), ld, NULL));
+	return 0;
+}
+
 /* Requests arrive as issues in one repository, and someone must decide them. */
 static int finish_approvals(struct loader *ld, const struct mapping *m, char *base,
 	const struct seen *seen)
@@ -2490,8 +2527,18 @@ static int put_approvals(struct cl_buf *out, const struct cl_approval_options *a
 	    (error = put_optional(out, "  ", "request_url", a->request_url)) < 0 ||
 	    (error = put_patterns(out, "  ", "outbound_repos", &a->outbound_repos)) < 0)
 		return error;
-	return put_strings(out, "  ", "employee_domains", (const char *const *)a->employee_domains,
-		a->employee_domain_count);
+	if ((error = put_strings(out, "  ", "employee_domains",
+			(const char *const *)a->employee_domains, a->employee_domain_count)) < 0)
+		return error;
+	error = cl_buf_puts(out, a->team_count ? "  teams:\n" : "  teams: []\n");
+	for (i = 0; error >= 0 && i < a->team_count; i++) {
+		if ((error = cl_buf_puts(out, "    -\n")) < 0 ||
+		    (error = put_optional(out, "      ", "name", a->teams[i].name)) < 0)
+			return error;
+		error = put_strings(out, "      ", "members", (const char *const *)a->teams[i].members,
+			a->teams[i].member_count);
+	}
+	return error;
 }
 
 static int put_bot(struct cl_buf *out, const struct cl_policy_bot *b)

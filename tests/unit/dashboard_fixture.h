@@ -73,6 +73,9 @@ static inline int dash_approval(struct cl_approvals *store, const char *requeste
 	req.issue_repo = "acme/ospo";
 	req.issue_number = number;
 	req.issue_url = issue_url;
+	/* the CLA the form asked about: alice's upstream needs a corporate one */
+	if (number == 1)
+		req.cla = CL_APPROVAL_CLA_CORPORATE;
 	if (cl_approval_request(&id, NULL, store, &req, requester, issue_url, DASH_NOW - 30 * DASH_DAY) < 0)
 		return -1;
 	if (to == CL_APPROVAL_REQUESTED)
@@ -81,6 +84,8 @@ static inline int dash_approval(struct cl_approvals *store, const char *requeste
 	d.message = "ok";
 	d.url = "cli";
 	d.expires_at = expires_at;
+	/* who signed, as /approve signed-by:WHO records it; the hostile one is hostile here too */
+	d.cla_signer = number == 1 ? "acme-legal" : number == 2 ? requester : NULL;
 	return cl_approval_transition(store, id, to, &d, 365 * DASH_DAY, DASH_NOW - 20 * DASH_DAY);
 }
 

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "approval_check.h"
 #include "approval_form.h"
 #include "approvals.h"
 #include "buf.h"
@@ -310,6 +311,204 @@ static void test_approve_records_decision(void **state)
 	close_store(s);
 }
 
+/* Scopes in the store: "one" is used up by its first contribution, "major"
+ * ends with the upstream's next major release. */
+static void test_scopes_covering(void **state)
+{
+	struct cl_approvals *s = open_store();
+	struct cl_approval r, a;
+	struct audit_rows rows = { 0, "" };
+	int64_t one, major, id = 0;
+	(void)state;
+
+	one = new_request(s, 0);
+	assert_int_equal(move(s, one, CL_APPROVAL_APPROVED, NULL), 0);
+	/* any contribution until one uses it; then only that one */
+	assert_int_equal(cl_approval_covering(&id, s, "DEV@acme.example", "libgit2", T0 + 20,
+		"acme/libgit2:refs/heads/a", -1, NULL, 0), 0);
+	assert_int_equal(id, one);
+	assert_int_equal(cl_approval_use(s, one, "acme/libgit2:refs/heads/a", "c0ffee", T0 + 20), 0);
+	assert_int_equal(cl_approval_use(s, one, "acme/libgit2:refs/heads/b", "beef", T0 + 30), 0);
+	assert_int_equal(cl_approval_get(&a, s, one), 0);
+	assert_string_equal(a.used_by, "acme/libgit2:refs/heads/a");
+	assert_int_equal(a.used_at, T0 + 20);
+	cl_approval_dispose(&a);
+	assert_int_equal(cl_approvals_audit_foreach(s, one, count_audit, &rows), 0);
+	assert_int_equal(rows.n, 3);   /* request, approve, one use: the second claim is a no-op */
+	assert_string_equal(rows.last, "1780000020 clearance used approved->approved - "
+		"used by acme/libgit2:refs/heads/a (commit c0ffee)");
+	assert_int_equal(cl_approval_covering(&id, s, "dev@acme.example", "libgit2", T0 + 40,
+		"acme/libgit2:refs/heads/a", -1, NULL, 0), 0);
+	assert_int_equal(cl_approval_covering(&id, s, "dev@acme.example", "libgit2", T0 + 40,
+		"acme/libgit2:refs/heads/b", -1, NULL, 0), CL_ENOTFOUND);
+	cl_error_clear();
+
+	/* "major", given at 2.1: covers while the fork's newest release is 2.x */
+	sample_request(&r, 0);
+	r.upstream_version = "v2.1.0";
+	assert_int_equal(cl_approval_request(&major, NULL, s, &r, "dev", "cli", T0), 0);
+	{
+		struct cl_approval_decision d = CL_APPROVAL_DECISION_INIT;
+		d.actor = "olivia";
+		d.url = "cli";
+		d.has_scope = 1;
+		d.scope = CL_SCOPE_MAJOR;
+		assert_int_equal(cl_approval_transition(s, major, CL_APPROVAL_APPROVED, &d, 365 * DAY,
+			T0 + 50), 0);
+	}
+	assert_int_equal(cl_approval_covering(&id, s, "dev@acme.example", "libgit2", T0 + 60,
+		"acme/libgit2:refs/heads/b", 2, NULL, 0), 0);
+	assert_int_equal(id, major);
+	assert_int_equal(cl_approval_covering(&id, s, "dev@acme.example", "libgit2", T0 + 60,
+		"acme/libgit2:refs/heads/b", -1, NULL, 0), 0);
+	assert_int_equal(cl_approval_covering(&id, s, "dev@acme.example", "libgit2", T0 + 60,
+		"acme/libgit2:refs/heads/b", 3, NULL, 0), CL_ENOTFOUND);
+	cl_error_clear();
+	/* the used "one" approval still covers its own contribution after 3.0 */
+	assert_int_equal(cl_approval_covering(&id, s, "dev@acme.example", "libgit2", T0 + 60,
+		"acme/libgit2:refs/heads/a", 3, NULL, 0), 0);
+	assert_int_equal(id, one);
+	close_store(s);
+}
+
+/* A team approval covers the team's members (policy approvals.teams), and
+ * the decision records who signed the upstream's CLA. */
+static void test_team_approval(void **state)
+{
+	static const char yml[] =
+		"approvals:\n"
+		"  enabled: true\n"
+		"  approvers: [olivia]\n"
+		"  teams:\n"
+		"    - {name: acme/kernel, members: [Kim@acme.example, lee]}\n"
+		"    - {name: acme/web, members: [web@acme.example]}\n";
+	static const char bad[] =
+		"approvals:\n  enabled: true\n  approvers: [olivia]\n  teams:\n    - {name: acme/x}\n";
+	struct cl_approvals *s = open_store();
+	struct cl_approval_decision d = CL_APPROVAL_DECISION_INIT;
+	struct cl_policy *p = NULL, *q = NULL;
+	struct cl_approval a;
+	const char *teams[4];
+	int64_t id, got = 0;
+	(void)state;
+
+	assert_int_equal(cl_policy_load_buffer(&p, yml, sizeof(yml) - 1, "t.yml"), 0);
+	assert_int_equal(cl_policy_approvals(p)->team_count, 2);
+	assert_int_equal(cl_approval_teams_of(teams, 4, cl_policy_approvals(p), "kim@ACME.example",
+		NULL), 1);
+	assert_string_equal(teams[0], "acme/kernel");
+	assert_int_equal(cl_approval_teams_of(teams, 4, cl_policy_approvals(p), "x@acme.example",
+		"Lee"), 1);
+	assert_int_equal(cl_approval_teams_of(teams, 4, cl_policy_approvals(p), "x@acme.example",
+		NULL), 0);
+	assert_int_equal(cl_policy_load_buffer(&q, bad, sizeof(bad) - 1, "t.yml") < 0, 1);
+	assert_null(q);
+	cl_error_clear();
+
+	id = new_request(s, 0);
+	d.actor = "olivia";
+	d.url = "cli";
+	d.has_scope = 1;
+	d.scope = CL_SCOPE_PROJECT;
+	d.team = "acme/kernel";
+	d.cla_signer = "Acme Corp (corporate CLA, signed by legal)";
+	assert_int_equal(cl_approval_transition(s, id, CL_APPROVAL_APPROVED, &d, 365 * DAY, T0 + 5), 0);
+	assert_int_equal(cl_approval_get(&a, s, id), 0);
+	assert_string_equal(a.team, "acme/kernel");
+	assert_string_equal(a.cla_signer, "Acme Corp (corporate CLA, signed by legal)");
+	cl_approval_dispose(&a);
+	/* kim is no requester, but in the team */
+	assert_int_equal(cl_approval_teams_of(teams, 4, cl_policy_approvals(p), "kim@acme.example",
+		NULL), 1);
+	assert_int_equal(cl_approval_covering(&got, s, "kim@acme.example", "libgit2", T0 + 9, NULL,
+		-1, (char *const *)teams, 1), 0);
+	assert_int_equal(got, id);
+	teams[0] = "acme/web";
+	assert_int_equal(cl_approval_covering(&got, s, "web@acme.example", "libgit2", T0 + 9, NULL,
+		-1, (char *const *)teams, 1), CL_ENOTFOUND);
+	assert_int_equal(cl_approval_covering(&got, s, "kim@acme.example", "libgit2", T0 + 9, NULL,
+		-1, NULL, 0), CL_ENOTFOUND);
+	cl_error_clear();
+	cl_policy_free(p);
+	close_store(s);
+}
+
+/* The form's CLA answer (and the upstream's version) reach the record;
+ * /approve signed-by: says who signed. */
+static void test_form_cla_recorded(void **state)
+{
+	static const char body[] =
+		"### Upstream project URL\n\nhttps://github.com/envoyproxy/envoy\n\n"
+		"### Upstream license\n\nApache-2.0\n\n### Upstream version\n\nv1.31.2\n\n"
+		"### Kind of contribution\n\nFeature\n\n"
+		"### Expected size\n\n300\n\n### CLA or DCO required\n\nCorporate CLA\n\n"
+		"### CLA document and signer\n\nhttps://cla.example/envoy v2, signed by the company\n\n"
+		"### Scope requested\n\nPer-project blanket\n\n### Work email\n\ndev@acme.example\n\n"
+		"### Business unit\n\nEdge\n\n### Business reason\n\nWe run it.\n";
+	struct cl_approvals *s = open_store();
+	struct cl_approval_form f;
+	struct cl_approval_command c;
+	struct cl_approval_decision d = CL_APPROVAL_DECISION_INIT;
+	struct cl_approval r, a;
+	int64_t id = 0;
+	static const char cmd[] = "/approve signed-by:acme-legal";
+	(void)state;
+
+	assert_int_equal(cl_approval_form_parse(&f, body, sizeof(body) - 1), 0);
+	memset(&r, 0, sizeof(r));
+	cl_approval_form_to_request(&r, &f);
+	r.requester = "dev";
+	assert_int_equal(cl_approval_request(&id, NULL, s, &r, "dev", "u", T0), 0);
+	cl_approval_form_dispose(&f);
+	assert_int_equal(cl_approval_command_parse(&c, cmd, sizeof(cmd) - 1), 1);
+	d.actor = "olivia";
+	d.url = "u";
+	d.cla_signer = c.cla_signer;
+	assert_int_equal(cl_approval_transition(s, id, CL_APPROVAL_APPROVED, &d, DAY, T0 + 1), 0);
+	assert_int_equal(cl_approval_get(&a, s, id), 0);
+	assert_int_equal(a.cla, CL_APPROVAL_CLA_CORPORATE);
+	assert_string_equal(a.cla_document, "https://cla.example/envoy v2, signed by the company");
+	assert_string_equal(a.cla_signer, "acme-legal");
+	assert_string_equal(a.upstream_version, "v1.31.2");   /* for a "major" scope */
+	cl_approval_dispose(&a);
+	close_store(s);
+}
+
+/* What sends an approval back to review when a change relicenses, as a table. */
+static void test_license_differs(void **state)
+{
+	static const struct {
+		const char *file, *ids[3], *license;
+		int differs;
+		const char *why;
+	} cases[] = {
+		{ "", { NULL }, "MIT", 0, NULL },
+		{ "LICENSE", { NULL }, "MIT", 1, "the license file 'LICENSE' changed" },
+		{ "", { "MIT" }, "mit", 0, NULL },
+		{ "", { "Apache-2.0", "MIT" }, "MIT OR Apache-2.0", 0, NULL },
+		{ "", { "GPL-2.0-only", "GCC-exception-2.0" }, "GPL-2.0-only WITH GCC-exception-2.0", 0, NULL },
+		{ "", { "GPL-3.0-only" }, "(MIT OR BSD-3-Clause)", 1,
+		  "an SPDX header now says 'GPL-3.0-only', which the approved license "
+		  "'(MIT OR BSD-3-Clause)' does not name" },
+		{ "", { "MIT" }, NULL, 1, NULL },
+	};
+	size_t i, j;
+	(void)state;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct cl_license_diff d;
+		char why[256] = "";
+		memset(&d, 0, sizeof(d));
+		snprintf(d.file, sizeof(d.file), "%s", cases[i].file);
+		for (j = 0; j < 3 && cases[i].ids[j]; j++)
+			snprintf(d.ids[d.id_count++], sizeof(d.ids[0]), "%s", cases[i].ids[j]);
+		assert_int_equal(cl_approval_license_differs(why, sizeof(why), &d, cases[i].license),
+			cases[i].differs);
+		if (cases[i].why)
+			assert_string_equal(why, cases[i].why);
+	}
+}
+
 /* The issue is edited: the same record; needs-info goes back to requested,
  * an approval whose facts change goes back to review. */
 static void test_edit(void **state)
@@ -537,6 +736,17 @@ static void test_commands(void **state)
 	assert_int_equal(cl_approval_command_parse(&c, "/approve until 2027-13-01", 25), CL_EINVALID);
 	assert_non_null(strstr(c.problem, "is not a date"));
 	assert_int_equal(cl_approval_command_parse(&c, "/approve one project", 20), CL_EINVALID);
+	/* a team approval, and who signed the upstream's CLA */
+	{
+		static const char body[] = "/approve project team:acme/kernel signed-by:olivia\n";
+		assert_int_equal(cl_approval_command_parse(&c, body, sizeof(body) - 1), 1);
+		assert_int_equal(c.scope, CL_SCOPE_PROJECT);
+		assert_string_equal(c.team, "acme/kernel");
+		assert_string_equal(c.cla_signer, "olivia");
+	}
+	assert_int_equal(cl_approval_command_parse(&c, "/approve team:kernel", 20), CL_EINVALID);
+	assert_non_null(strstr(c.problem, "needs a value such as team:"));
+	assert_int_equal(cl_approval_command_parse(&c, "/approve signed-by:", 19), CL_EINVALID);
 	/* not commands: in the middle of a line, a longer word, quoted */
 	assert_int_equal(cl_approval_command_parse(&c, "please /approve", 15), 0);
 	assert_int_equal(cl_approval_command_parse(&c, "/approved already", 17), 0);
@@ -549,9 +759,13 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_form_complete),
 		cmocka_unit_test(test_form_incomplete),
+		cmocka_unit_test(test_form_cla_recorded),
 		cmocka_unit_test(test_form_template_labels),
 		cmocka_unit_test(test_transitions),
 		cmocka_unit_test(test_approve_records_decision),
+		cmocka_unit_test(test_scopes_covering),
+		cmocka_unit_test(test_team_approval),
+		cmocka_unit_test(test_license_differs),
 		cmocka_unit_test(test_edit),
 		cmocka_unit_test(test_sweep),
 		cmocka_unit_test(test_pre_approval),

@@ -23,6 +23,7 @@
 #include "forge_test_util.h"
 #include "git_daemon_util.h"
 #include "webhook.h"
+#include "approvals.h"
 
 #include <sys/stat.h>
 
@@ -105,7 +106,11 @@ static void bot_start(long long now)
 		"github:\n"
 		"  webhook_secret: e2e-secret\n"
 		"  token: " TEST_TOKEN "\n"
-		"  base_url: %s\n", root, policy, forge.base);
+		"  base_url: %s\n"
+		"gitea:\n"
+		"  webhook_secret: e2e-gitea-secret\n"
+		"  token: " TEST_TOKEN "\n"
+		"  base_url: %s\n", root, policy, forge.base, forge.base);
 	write_file(cfg, text);
 	snprintf(out_path, sizeof(out_path), "%s/bot.out", root);
 	snprintf(bot_log, sizeof(bot_log), "%s/bot.err", root);
@@ -212,7 +217,7 @@ static long long open_issue(const char *title, const char *body)
 	return number;
 }
 
-static void deliver(const char *event, json_t *payload)
+static void deliver_to(int gitea, const char *event, json_t *payload)
 {
 	struct cl_http_client *c = NULL;
 	struct cl_http_request req = CL_HTTP_REQUEST_INIT;
@@ -222,16 +227,25 @@ static void deliver(const char *event, json_t *payload)
 	const char *headers[5];
 
 	assert_non_null(body);
-	cl_webhook_sign(sig, "e2e-secret", 10, body, strlen(body), 1);
-	snprintf(h_event, sizeof(h_event), "X-GitHub-Event: %s", event);
-	snprintf(h_id, sizeof(h_id), "X-GitHub-Delivery: ap-%d-%d", (int)getpid(), ++delivery_seq);
-	snprintf(h_sig, sizeof(h_sig), "X-Hub-Signature-256: %s", sig);
+	if (gitea) {
+		/* Gitea signs with bare hex in its own header. */
+		cl_webhook_sign(sig, "e2e-gitea-secret", 16, body, strlen(body), 0);
+		snprintf(h_event, sizeof(h_event), "X-Gitea-Event: %s", event);
+		snprintf(h_id, sizeof(h_id), "X-Gitea-Delivery: ap-%d-%d", (int)getpid(), ++delivery_seq);
+		snprintf(h_sig, sizeof(h_sig), "X-Gitea-Signature: %s", sig);
+	} else {
+		cl_webhook_sign(sig, "e2e-secret", 10, body, strlen(body), 1);
+		snprintf(h_event, sizeof(h_event), "X-GitHub-Event: %s", event);
+		snprintf(h_id, sizeof(h_id), "X-GitHub-Delivery: ap-%d-%d", (int)getpid(), ++delivery_seq);
+		snprintf(h_sig, sizeof(h_sig), "X-Hub-Signature-256: %s", sig);
+	}
 	headers[0] = h_event;
 	headers[1] = h_id;
 	headers[2] = h_sig;
 	headers[3] = "Content-Type: application/json";
 	headers[4] = NULL;
-	snprintf(url, sizeof(url), "http://127.0.0.1:%u/webhooks/github", bot_port);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u/webhooks/%s", bot_port,
+		gitea ? "gitea" : "github");
 	assert_int_equal(cl_http_client_new(&c, NULL), 0);
 	req.method = "POST";
 	req.url = url;
@@ -243,6 +257,11 @@ static void deliver(const char *event, json_t *payload)
 	cl_http_response_dispose(&resp);
 	cl_http_client_free(c);
 	free(body);
+}
+
+static void deliver(const char *event, json_t *payload)
+{
+	deliver_to(0, event, payload);
 }
 
 static json_t *fixture(const char *name)
@@ -477,21 +496,33 @@ static const char *status_of(json_t *repo, const char *sha, const char *context)
 	return state;
 }
 
-/* A pull request of one commit by `email` to acme-forks/libgit2; waits for clearance/approval. */
-static void pull_request_by(const char *email, const char *branch, const char *want)
+/* The pull request's commit also writes pr_text to pr_file (when set). */
+static const char *pr_file = "", *pr_text = "";
+
+/* A pull request of one commit by `email` (the forge's account `login`, or
+ * NULL: none) to acme-forks/libgit2; waits for clearance/approval. */
+static void pull_request_as(const char *email, const char *login, const char *branch,
+	const char *want)
 {
-	char base[64], head[64], body[1024], clone[256];
+	char base[64], head[64], body[1024], commits[512], clone[256];
 	json_t *created, *p, *pr, *all, *repo = NULL;
 	long long number;
 	int i;
 
 	sh_out(base, sizeof(base), "git -C %s/work rev-parse main | tr -d '\n'", root);
 	sh("cd %s/work && git checkout -q -b %s main && echo %s >> README && "
-	   "git -c user.email=%s commit -q -s -am 'Fix the pack parser'", root, branch, branch, email);
+	   "{ [ -z '%s' ] || { printf '%%s\\n' '%s' > '%s' && git add '%s'; }; } && "
+	   "git -c user.email=%s commit -q -s -am 'Fix the pack parser'", root, branch, branch,
+	   pr_file, pr_text, pr_file, pr_file, email);
 	sh_out(head, sizeof(head), "git -C %s/work rev-parse HEAD | tr -d '\n'", root);
+	commits[0] = '\0';
+	if (login)
+		snprintf(commits, sizeof(commits), ", \"commits\": [{\"sha\": \"%s\", \"commit\": "
+			"{\"author\": {\"name\": \"x\", \"email\": \"%s\"}}, \"author\": "
+			"{\"login\": \"%s\"}}]", head, email, login);
 	snprintf(body, sizeof(body), "{\"owner\": \"acme-forks\", \"repo\": \"libgit2\", "
 		"\"title\": \"fix\", \"base\": {\"ref\": \"main\", \"sha\": \"%s\"}, "
-		"\"head\": {\"ref\": \"%s\", \"sha\": \"%s\"}}", base, branch, head);
+		"\"head\": {\"ref\": \"%s\", \"sha\": \"%s\"}%s}", base, branch, head, commits);
 	created = standin_control(&forge, "POST", "pulls", body);
 	number = json_integer_value(json_object_get(created, "number"));
 	json_decref(created);
@@ -529,6 +560,11 @@ static void pull_request_by(const char *email, const char *branch, const char *w
 	fail_msg("timed out waiting for clearance/approval %s", want);
 }
 
+static void pull_request_by(const char *email, const char *branch, const char *want)
+{
+	pull_request_as(email, NULL, branch, want);
+}
+
 static void test_pull_request_outbound(void **state)
 {
 	char base[128];
@@ -560,8 +596,97 @@ static void test_pull_request_outbound(void **state)
 		assert_true(found);
 		json_decref(all);
 	}
+	/* An approval granted to a team covers a member: the forge says who is in it. */
+	json_decref(standin_control(&forge, "POST", "teams",
+		"{\"org\": \"acme\", \"slug\": \"kernel\", \"members\": [\"kim\"]}"));
+	sh("%s approvals --store %s/data/clearance.db --actor lead request --upstream "
+	   "https://github.com/libgit2/libgit2 --license MIT --requester lead --email lead@acme.example "
+	   ">/dev/null && %s approvals --store %s/data/clearance.db --actor olivia approve 4 "
+	   "--scope project --team acme/kernel >/dev/null", clearance_bin, root, clearance_bin, root);
+	pull_request_as("kim@acme.example", "kim", "team-member", "success");
+	assert_true(standin_count(&forge, "GET", "/orgs/acme/teams/kernel/members") >= 1);
+	/* not a member of it: not covered */
+	pull_request_as("pat@acme.example", "pat", "not-member", "failure");
+	/*
+	 * A pull request that relicenses a file: approvals for libgit2 that
+	 * recorded MIT go back to review, and their request issues say so.
+	 */
+	pr_file = "new.c";
+	pr_text = "/* SPDX-License-Identifier: GPL-3.0-only */";
+	pull_request_as("kim@acme.example", "kim", "relicense", "success");
+	pr_file = pr_text = "";
+	{
+		char out[8192];
+		json_t *all = standin_control(&forge, "GET", "state", NULL);
+		json_t *ospo = json_object_get(json_object_get(all, "repos"), "acme/ospo"), *c;
+		size_t i;
+		int told = 0;
+		json_array_foreach(json_object_get(ospo, "comments"), i, c)
+			if (strstr(json_string_value(json_object_get(c, "body")), "needs a new review: "
+					"an SPDX header now says &#39;GPL-3.0-only&#39;"))
+				told = 1;
+		assert_true(told);
+		json_decref(all);
+		sh_out(out, sizeof(out), "%s approvals --store %s/data/clearance.db show 3", clearance_bin,
+			root);
+		assert_non_null(strstr(out, "approval #3: needs-re-review"));
+		assert_non_null(strstr(out, "clearance"));
+		sh_out(out, sizeof(out), "%s approvals --store %s/data/clearance.db show 4", clearance_bin,
+			root);
+		assert_non_null(strstr(out, "approval #4: needs-re-review"));
+	}
 	git_daemon_stop(&daemon_);
 	standin_assert_clean(&forge, NULL);
+}
+
+/*
+ * The same request made on a Gitea: its `issues` event (Gitea's payload:
+ * the issue's number also at the top, X-Gitea-* headers, a bare-hex
+ * signature) opens a request recorded as Gitea's, labelled and answered
+ * through Gitea's API.
+ */
+static void test_gitea_request(void **state)
+{
+	char *complete = read_src("tests/approvals/form-complete.md");
+	char out[8192], url[128];
+	json_t *p, *issue;
+	struct want w;
+	long long n;
+	(void)state;
+
+	n = open_issue("Contribute to: libgit2 (gitea)", complete);
+	p = fixture("issues.opened.json");
+	retarget(p);
+	issue = json_object_get(p, "issue");
+	snprintf(url, sizeof(url), "https://gitea.example/acme/ospo/issues/%lld", n);
+	json_object_set_new(p, "action", json_string("opened"));
+	json_object_set_new(p, "number", json_integer(n));
+	json_object_set_new(issue, "number", json_integer(n));
+	json_object_set_new(issue, "body", json_string(complete));
+	json_object_set_new(issue, "html_url", json_string(url));
+	json_object_set_new(json_object_get(issue, "user"), "login", json_string("gdev"));
+	deliver_to(1, "issues", p);
+	json_decref(p);
+	w = (struct want){ n, "approval: requested", "open", "is recorded and waits for the OSPO" };
+	json_decref(wait_for(&w, "the Gitea request recorded and labelled"));
+	sh_out(out, sizeof(out), "%s approvals --store %s/data/clearance.db export --format json",
+		clearance_bin, root);
+	assert_non_null(strstr(out, "https://gitea.example/acme/ospo/issues/"));
+	assert_non_null(strstr(out, "\"requester\": \"gdev\""));
+	{
+		/* recorded as Gitea's issue, so that its answers go back to Gitea */
+		struct cl_approvals *store = NULL;
+		struct cl_approval a;
+		char path[600];
+		snprintf(path, sizeof(path), "%s/data/clearance.db", root);
+		assert_int_equal(cl_approvals_open(&store, path, 0), 0);
+		assert_int_equal(cl_approval_find_issue(&a, store, "gitea", "acme/ospo", n), 0);
+		assert_int_equal(a.state, CL_APPROVAL_REQUESTED);
+		assert_string_equal(a.requester, "gdev");
+		cl_approval_dispose(&a);
+		cl_approvals_free(store);
+	}
+	free(complete);
 }
 
 /* The clock moves on: one warning 14 days ahead (never repeated), then expiry. */
@@ -601,6 +726,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_request_and_decisions),
 		cmocka_unit_test(test_expiry),
 		cmocka_unit_test(test_pull_request_outbound),
+		cmocka_unit_test(test_gitea_request),
 	};
 	char *copy;
 	(void)argc;

@@ -184,6 +184,9 @@ static void test_seeded_numbers(void **state)
 	assert_non_null(strstr(r.body, "<td class=\"n\">10</td>"));
 	assert_non_null(strstr(r.body, "<td class=\"n\">20</td>"));
 	assert_null(strstr(r.body, "github.com/git/git"));
+	/* the CLA and who signed it */
+	assert_non_null(strstr(r.body, "<td>corporate, signed by acme-legal</td>"));
+	assert_non_null(strstr(r.body, "<td>none, signed by &lt;script&gt;"));
 	assert_non_null(strstr(r.body, "<a href=\"https://github.com/acme/ospo/issues/1\""));
 	assert_null(strstr(r.body, "javascript:"));   /* not a link, not shown */
 	/* contributions: cards, table, charts */
