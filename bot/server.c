@@ -52,8 +52,9 @@ struct cl_bot_server {
 	pthread_cond_t checkpointer_wake;
 };
 
-/* How often the WAL is copied into the database file. At 5,000 deliveries
- * a second that keeps the WAL near 15 MB. */
+/* How often the WAL is copied into the database file. Passive passes keep
+ * up with a moderate rate; under sustained full load they fall behind and
+ * the WAL grows until the load eases (see the size limit in intake.c). */
 #define CHECKPOINT_EVERY_MS 100
 
 static void *checkpointer_main(void *arg)
