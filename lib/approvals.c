@@ -220,40 +220,23 @@ struct sqlite3 *cl_approvals_db(struct cl_approvals *store)
 
 static int ap_prepare(sqlite3_stmt **st, struct cl_approvals *store, const char *sql)
 {
-	if (sqlite3_prepare_v2(store->db, sql, -1, st, NULL) != SQLITE_OK)
-		return cl_error_from_sqlite(store->db, "approvals store");
-	return 0;
+	return cl_db_prepare(st, store->db, sql, "approvals store");
 }
 
-static void bind_text(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s && *s)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, i);
-}
 
 static int ap_step_done(struct cl_approvals *store, sqlite3_stmt *st)
 {
-	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return cl_error_from_sqlite(store->db, "approvals store");
-	return 0;
+	return cl_db_step_done(store->db, st, "approvals store");
 }
 
 static int ap_begin(struct cl_approvals *store)
 {
-	return cl_db_exec(store->db, "BEGIN IMMEDIATE");
+	return cl_db_begin(store->db);
 }
 
 static int ap_end(struct cl_approvals *store, int error)
 {
-	if (error < 0) {
-		sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
-		return error;
-	}
-	return cl_db_exec(store->db, "COMMIT");
+	return cl_db_end(store->db, error);
 }
 
 /*
@@ -271,12 +254,12 @@ static int ap_audit(struct cl_approvals *store, int64_t id, const char *actor, c
 		return error;
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_int64(st, 2, id);
-	bind_text(st, 3, actor && *actor ? actor : "unknown");
-	bind_text(st, 4, action);
-	bind_text(st, 5, from);
-	bind_text(st, 6, to);
-	bind_text(st, 7, url);
-	bind_text(st, 8, message);
+	cl_db_bind_text(st, 3, actor && *actor ? actor : "unknown");
+	cl_db_bind_text(st, 4, action);
+	cl_db_bind_text(st, 5, from);
+	cl_db_bind_text(st, 6, to);
+	cl_db_bind_text(st, 7, url);
+	cl_db_bind_text(st, 8, message);
 	return ap_step_done(store, st);
 }
 
@@ -391,8 +374,8 @@ static int ap_get_where(struct cl_approval *out, struct cl_approvals *store, con
 	if (id)
 		sqlite3_bind_int64(st, 1, id);
 	else {
-		bind_text(st, 1, forge);
-		bind_text(st, 2, repo);
+		cl_db_bind_text(st, 1, forge);
+		cl_db_bind_text(st, 2, repo);
 		sqlite3_bind_int64(st, 3, number);
 	}
 	rc = sqlite3_step(st);
@@ -436,23 +419,23 @@ static int same_text(const char *a, const char *b)
 static void bind_request(sqlite3_stmt *st, const struct cl_approval *r, const char *host,
 	const char *owner, const char *repo)
 {
-	bind_text(st, 1, r->requester);
-	bind_text(st, 2, r->email);
-	bind_text(st, 3, r->business_unit);
-	bind_text(st, 4, r->upstream_url);
-	bind_text(st, 5, host);
-	bind_text(st, 6, owner);
-	bind_text(st, 7, repo);
-	bind_text(st, 8, r->license);
-	bind_text(st, 9, r->kind);
+	cl_db_bind_text(st, 1, r->requester);
+	cl_db_bind_text(st, 2, r->email);
+	cl_db_bind_text(st, 3, r->business_unit);
+	cl_db_bind_text(st, 4, r->upstream_url);
+	cl_db_bind_text(st, 5, host);
+	cl_db_bind_text(st, 6, owner);
+	cl_db_bind_text(st, 7, repo);
+	cl_db_bind_text(st, 8, r->license);
+	cl_db_bind_text(st, 9, r->kind);
 	sqlite3_bind_int64(st, 10, r->expected_lines);
-	bind_text(st, 11, cl_approval_cla_name(r->cla));
-	bind_text(st, 12, r->cla_document);
-	bind_text(st, 13, r->cla_signer);
-	bind_text(st, 14, cl_approval_scope_name(r->scope));
+	cl_db_bind_text(st, 11, cl_approval_cla_name(r->cla));
+	cl_db_bind_text(st, 12, r->cla_document);
+	cl_db_bind_text(st, 13, r->cla_signer);
+	cl_db_bind_text(st, 14, cl_approval_scope_name(r->scope));
 	sqlite3_bind_int64(st, 15, r->size_limit);
-	bind_text(st, 16, r->justification);
-	bind_text(st, 17, r->issue_url);
+	cl_db_bind_text(st, 16, r->justification);
+	cl_db_bind_text(st, 17, r->issue_url);
 }
 
 int cl_approval_request(int64_t *id, int *created, struct cl_approvals *store,
@@ -492,11 +475,11 @@ int cl_approval_request(int64_t *id, int *created, struct cl_approvals *store,
 				"?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, 'requested', ?21, ?21, ?22)")) < 0)
 			goto done;
 		bind_request(st, r, host, owner, repo);
-		bind_text(st, 18, r->forge);
-		bind_text(st, 19, r->issue_repo);
+		cl_db_bind_text(st, 18, r->forge);
+		cl_db_bind_text(st, 19, r->issue_repo);
 		sqlite3_bind_int64(st, 20, r->issue_number > 0 ? r->issue_number : 0);
 		sqlite3_bind_int64(st, 21, now);
-		bind_text(st, 22, r->upstream_version);
+		cl_db_bind_text(st, 22, r->upstream_version);
 		if ((error = ap_step_done(store, st)) < 0)
 			goto done;
 		new_id = sqlite3_last_insert_rowid(store->db);
@@ -531,13 +514,13 @@ int cl_approval_request(int64_t *id, int *created, struct cl_approvals *store,
 		bind_request(st, r, host, owner, repo);
 		/* an approval's granted scope and limit are the approver's, not the edit's */
 		if (old.state == CL_APPROVAL_APPROVED || old.state == CL_APPROVAL_NEEDS_RE_REVIEW) {
-			bind_text(st, 14, cl_approval_scope_name(old.scope));
+			cl_db_bind_text(st, 14, cl_approval_scope_name(old.scope));
 			sqlite3_bind_int64(st, 15, old.size_limit);
 		}
-		bind_text(st, 18, cl_approval_state_name(to));
+		cl_db_bind_text(st, 18, cl_approval_state_name(to));
 		sqlite3_bind_int64(st, 19, now);
 		sqlite3_bind_int64(st, 20, old.id);
-		bind_text(st, 21, r->upstream_version);
+		cl_db_bind_text(st, 21, r->upstream_version);
 		if ((error = ap_step_done(store, st)) < 0)
 			goto done;
 		if ((error = ap_audit(store, old.id, actor, "edit", cl_approval_state_name(old.state),
@@ -624,19 +607,19 @@ static int ap_move(struct cl_approvals *store, int64_t id, enum cl_approval_stat
 			"WHERE id = ?1")) < 0)
 		goto done;
 	sqlite3_bind_int64(st, 1, id);
-	bind_text(st, 2, cl_approval_state_name(to));
+	cl_db_bind_text(st, 2, cl_approval_state_name(to));
 	sqlite3_bind_int64(st, 3, now);
 	sqlite3_bind_int(st, 4, decides);
-	bind_text(st, 5, d->actor && *d->actor ? d->actor : "unknown");
-	bind_text(st, 6, d->message);
-	bind_text(st, 7, d->url);
+	cl_db_bind_text(st, 5, d->actor && *d->actor ? d->actor : "unknown");
+	cl_db_bind_text(st, 6, d->message);
+	cl_db_bind_text(st, 7, d->url);
 	if (d->has_scope && to == CL_APPROVAL_APPROVED)
-		bind_text(st, 8, cl_approval_scope_name(d->scope));
+		cl_db_bind_text(st, 8, cl_approval_scope_name(d->scope));
 	sqlite3_bind_int64(st, 9, to == CL_APPROVAL_APPROVED ? d->size_limit : 0);
 	sqlite3_bind_int64(st, 10, d->expires_at ? d->expires_at : now + default_expiry);
-	bind_text(st, 11, d->rule);
-	bind_text(st, 12, d->team);
-	bind_text(st, 13, d->cla_signer);
+	cl_db_bind_text(st, 11, d->rule);
+	cl_db_bind_text(st, 12, d->team);
+	cl_db_bind_text(st, 13, d->cla_signer);
 	if ((error = ap_step_done(store, st)) < 0)
 		goto done;
 	error = ap_audit(store, id, d->actor, d->rule ? "pre-approve" : action_of(to),
@@ -674,7 +657,7 @@ int cl_approvals_foreach(struct cl_approvals *store, int state, cl_approval_cb c
 			"WHERE ?1 IS NULL OR state = ?1 ORDER BY id")) < 0)
 		return error;
 	if (state >= 0)
-		bind_text(st, 1, cl_approval_state_name((enum cl_approval_state)state));
+		cl_db_bind_text(st, 1, cl_approval_state_name((enum cl_approval_state)state));
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct cl_approval a;
 		ap_row(&a, st);
@@ -741,10 +724,10 @@ int cl_approval_covering(int64_t *id, struct cl_approvals *store, const char *em
 			" CAST(ltrim(upstream_version, 'vV') AS INTEGER) >= ?5) "
 			"ORDER BY decided_at DESC, id DESC LIMIT 1")) < 0)
 		goto done;
-	bind_text(st, 1, email);
-	bind_text(st, 2, repo);
+	cl_db_bind_text(st, 1, email);
+	cl_db_bind_text(st, 2, repo);
 	sqlite3_bind_int64(st, 3, when);
-	bind_text(st, 4, use);
+	cl_db_bind_text(st, 4, use);
 	sqlite3_bind_int(st, 5, fork_major);
 	sqlite3_bind_text(st, 6, list.ptr, -1, SQLITE_TRANSIENT);
 	rc = sqlite3_step(st);
@@ -771,7 +754,7 @@ int cl_approval_teams_foreach(struct cl_approvals *store, const char *repo, int6
 			"state = 'approved' AND team IS NOT NULL AND upstream_repo = ?1 AND "
 			"decided_at <= ?2 AND (expires_at = 0 OR expires_at > ?2) ORDER BY 1")) < 0)
 		return error;
-	bind_text(st, 1, repo);
+	cl_db_bind_text(st, 1, repo);
 	sqlite3_bind_int64(st, 2, when);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		if ((error = cb(col(st, 0), payload)) != 0)
@@ -795,7 +778,7 @@ int cl_approval_use(struct cl_approvals *store, int64_t id, const char *use,
 	if ((error = ap_prepare(&st, store, "UPDATE approvals SET used_by = ?1, used_at = ?2, "
 			"updated_at = ?2 WHERE id = ?3 AND scope = 'one' AND used_by IS NULL")) < 0)
 		goto done;
-	bind_text(st, 1, use);
+	cl_db_bind_text(st, 1, use);
 	sqlite3_bind_int64(st, 2, now);
 	sqlite3_bind_int64(st, 3, id);
 	if ((error = ap_step_done(store, st)) < 0 || sqlite3_changes(store->db) == 0)
@@ -824,7 +807,7 @@ static int due_ids(int64_t *ids, size_t max, size_t *count, struct cl_approvals 
 			"expires_at <= ?1 + ?2 AND warned_at = 0 AND (?4 IS NULL OR forge IS NULL OR "
 			"forge = ?4) ORDER BY id LIMIT ?3")) < 0)
 		return error;
-	bind_text(st, 4, forge);
+	cl_db_bind_text(st, 4, forge);
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_int64(st, 2, warn_seconds);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)max);

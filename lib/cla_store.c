@@ -81,27 +81,13 @@ void cl_cla_store_free(struct cl_cla_store *store)
 
 static int cla_prepare(sqlite3_stmt **st, struct cl_cla_store *store, const char *sql)
 {
-	if (sqlite3_prepare_v2(store->db, sql, -1, st, NULL) != SQLITE_OK)
-		return cl_error_from_sqlite(store->db, "cla store");
-	return 0;
+	return cl_db_prepare(st, store->db, sql, "cla store");
 }
 
-static void bind_text(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s && *s)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, i);
-}
 
-/* Run a statement that returns no rows; finalizes it. */
 static int cla_step_done(struct cl_cla_store *store, sqlite3_stmt *st)
 {
-	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return cl_error_from_sqlite(store->db, "cla store");
-	return 0;
+	return cl_db_step_done(store->db, st, "cla store");
 }
 
 static const char *kind_text(enum cl_cla_kind kind)
@@ -131,10 +117,10 @@ static int cla_audit(struct cl_cla_store *store, const char *actor, const char *
 			"detail) VALUES (?1, ?2, ?3, ?4, ?5)")) < 0)
 		goto done;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)time(NULL));
-	bind_text(st, 2, actor && *actor ? actor : "unknown");
-	bind_text(st, 3, action);
+	cl_db_bind_text(st, 2, actor && *actor ? actor : "unknown");
+	cl_db_bind_text(st, 3, action);
 	sqlite3_bind_int64(st, 4, signature);
-	bind_text(st, 5, text);
+	cl_db_bind_text(st, 5, text);
 	error = cla_step_done(store, st);
 done:
 	free(text);
@@ -143,16 +129,12 @@ done:
 
 static int cla_begin(struct cl_cla_store *store)
 {
-	return cl_db_exec(store->db, "BEGIN IMMEDIATE");
+	return cl_db_begin(store->db);
 }
 
 static int cla_end(struct cl_cla_store *store, int error)
 {
-	if (error < 0) {
-		sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
-		return error;
-	}
-	return cl_db_exec(store->db, "COMMIT");
+	return cl_db_end(store->db, error);
 }
 
 /* ---- agreements ---------------------------------------------------------- */
@@ -173,11 +155,11 @@ int cl_cla_agreement_put(struct cl_cla_store *store, const struct cl_cla_agreeme
 			"ON CONFLICT (id, version) DO UPDATE SET title = ?3, url = ?4 "
 			"WHERE kind = ?5")) < 0)
 		goto done;
-	bind_text(st, 1, a->id);
-	bind_text(st, 2, a->version);
-	bind_text(st, 3, a->title);
-	bind_text(st, 4, a->url);
-	bind_text(st, 5, kind_text(a->kind));
+	cl_db_bind_text(st, 1, a->id);
+	cl_db_bind_text(st, 2, a->version);
+	cl_db_bind_text(st, 3, a->title);
+	cl_db_bind_text(st, 4, a->url);
+	cl_db_bind_text(st, 5, kind_text(a->kind));
 	sqlite3_bind_int64(st, 6, (sqlite3_int64)time(NULL));
 	if ((error = cla_step_done(store, st)) < 0)
 		goto done;
@@ -221,8 +203,8 @@ int cl_cla_agreement_get(struct cl_cla_agreement *out, char *buf, size_t size,
 	if ((error = cla_prepare(&st, store, "SELECT id, version, title, url, kind "
 			"FROM cla_agreements WHERE id = ?1 AND version = ?2")) < 0)
 		return error;
-	bind_text(st, 1, id);
-	bind_text(st, 2, version);
+	cl_db_bind_text(st, 1, id);
+	cl_db_bind_text(st, 2, version);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_DONE) {
 		error = cl_error_setc(CL_ENOTFOUND, "no agreement '%s' version '%s'", id, version);
@@ -249,8 +231,8 @@ static int agreement_kind(enum cl_cla_kind *out, struct cl_cla_store *store, con
 	if ((error = cla_prepare(&st, store,
 			"SELECT kind FROM cla_agreements WHERE id = ?1 AND version = ?2")) < 0)
 		return error;
-	bind_text(st, 1, id);
-	bind_text(st, 2, version);
+	cl_db_bind_text(st, 1, id);
+	cl_db_bind_text(st, 2, version);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		*out = kind_parse(sqlite3_column_text(st, 0));
@@ -277,17 +259,17 @@ static int find_existing(int64_t *out, struct cl_cla_store *store, const struct 
 			"AND (revoked_at = 0 OR signed_at = ?6) AND ((?4 IS NOT NULL AND login = ?4) OR "
 			"(?5 IS NOT NULL AND email = ?5))")) < 0)
 		return error;
-	bind_text(st, 1, s->agreement);
-	bind_text(st, 2, s->version);
+	cl_db_bind_text(st, 1, s->agreement);
+	cl_db_bind_text(st, 2, s->version);
 	/* A given signing time names one signing event: importing it twice, even
 	 * once it was revoked, must not make a second signature. */
 	if (s->signed_at)
 		sqlite3_bind_int64(st, 6, s->signed_at);
 	if (s->kind == CL_CLA_CORPORATE) {
-		bind_text(st, 3, s->company);
+		cl_db_bind_text(st, 3, s->company);
 	} else {
-		bind_text(st, 4, s->login);
-		bind_text(st, 5, s->email);
+		cl_db_bind_text(st, 4, s->login);
+		cl_db_bind_text(st, 5, s->email);
 	}
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
@@ -336,16 +318,16 @@ int cl_cla_sign(int64_t *id, struct cl_cla_store *store, const struct cl_cla_sig
 			"kind, login, email, name, company, manager, method, evidence, signed_at) "
 			"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)")) < 0)
 		goto done;
-	bind_text(st, 1, s->agreement);
-	bind_text(st, 2, s->version);
-	bind_text(st, 3, kind_text(s->kind));
-	bind_text(st, 4, s->login);
-	bind_text(st, 5, s->email);
-	bind_text(st, 6, s->name);
-	bind_text(st, 7, s->company);
-	bind_text(st, 8, s->manager);
-	bind_text(st, 9, s->method && *s->method ? s->method : "api");
-	bind_text(st, 10, s->evidence);
+	cl_db_bind_text(st, 1, s->agreement);
+	cl_db_bind_text(st, 2, s->version);
+	cl_db_bind_text(st, 3, kind_text(s->kind));
+	cl_db_bind_text(st, 4, s->login);
+	cl_db_bind_text(st, 5, s->email);
+	cl_db_bind_text(st, 6, s->name);
+	cl_db_bind_text(st, 7, s->company);
+	cl_db_bind_text(st, 8, s->manager);
+	cl_db_bind_text(st, 9, s->method && *s->method ? s->method : "api");
+	cl_db_bind_text(st, 10, s->evidence);
 	sqlite3_bind_int64(st, 11, s->signed_at ? s->signed_at : (sqlite3_int64)time(NULL));
 	if ((error = cla_step_done(store, st)) < 0)
 		goto done;
@@ -408,8 +390,8 @@ int cl_cla_revoke(struct cl_cla_store *store, int64_t id, const char *actor, con
 		goto done;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)time(NULL));
-	bind_text(st, 3, actor && *actor ? actor : "unknown");
-	bind_text(st, 4, reason);
+	cl_db_bind_text(st, 3, actor && *actor ? actor : "unknown");
+	cl_db_bind_text(st, 4, reason);
 	if ((error = cla_step_done(store, st)) < 0)
 		goto done;
 	detail = json_pack("{s:s}", "reason", reason);
@@ -476,7 +458,7 @@ int cl_cla_company_add_domain(struct cl_cla_store *store, int64_t id, const char
 			"(signature, domain, added_at) VALUES (?1, ?2, ?3)")) < 0)
 		goto done;
 	sqlite3_bind_int64(st, 1, id);
-	bind_text(st, 2, domain);
+	cl_db_bind_text(st, 2, domain);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)time(NULL));
 	if ((error = cla_step_done(store, st)) < 0)
 		goto done;
@@ -507,8 +489,8 @@ int cl_cla_company_add_person(struct cl_cla_store *store, int64_t id, const char
 			"WHERE signature = ?1 AND removed_at = 0 AND login IS ?2 AND email IS ?3)")) < 0)
 		goto done;
 	sqlite3_bind_int64(st, 1, id);
-	bind_text(st, 2, login);
-	bind_text(st, 3, email);
+	cl_db_bind_text(st, 2, login);
+	cl_db_bind_text(st, 3, email);
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)time(NULL));
 	if ((error = cla_step_done(store, st)) < 0)
 		goto done;
@@ -534,7 +516,7 @@ int cl_cla_company_remove_person(struct cl_cla_store *store, int64_t id, const c
 			"WHERE signature = ?1 AND removed_at = 0 AND (login = ?2 OR email = ?2)")) < 0)
 		goto done;
 	sqlite3_bind_int64(st, 1, id);
-	bind_text(st, 2, who);
+	cl_db_bind_text(st, 2, who);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)time(NULL));
 	if ((error = cla_step_done(store, st)) < 0)
 		goto done;
@@ -560,8 +542,8 @@ int cl_cla_company_find(int64_t *id, struct cl_cla_store *store, const char *agr
 			"AND kind = 'corporate' AND revoked_at = 0 AND company = ?2 COLLATE NOCASE "
 			"ORDER BY id DESC LIMIT 1")) < 0)
 		return error;
-	bind_text(st, 1, agreement);
-	bind_text(st, 2, company);
+	cl_db_bind_text(st, 1, agreement);
+	cl_db_bind_text(st, 2, company);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		*id = sqlite3_column_int64(st, 0);
@@ -611,14 +593,14 @@ int cl_cla_covered(struct cl_cla_verdict *out, struct cl_cla_store *store,
 	out->coverage = CL_CLA_NOT_SIGNED;
 	if ((error = cla_prepare(&st, store, coverage_sql)) < 0)
 		return error;
-	bind_text(st, 1, individual_id);
-	bind_text(st, 2, corporate_id);
-	bind_text(st, 3, individual_version);
-	bind_text(st, 4, login);
-	bind_text(st, 5, email);
+	cl_db_bind_text(st, 1, individual_id);
+	cl_db_bind_text(st, 2, corporate_id);
+	cl_db_bind_text(st, 3, individual_version);
+	cl_db_bind_text(st, 4, login);
+	cl_db_bind_text(st, 5, email);
 	/* LIKE is case-insensitive for ASCII, and the domain column is NOCASE. */
-	bind_text(st, 6, at && at[1] ? at + 1 : NULL);
-	bind_text(st, 7, corporate_version);
+	cl_db_bind_text(st, 6, at && at[1] ? at + 1 : NULL);
+	cl_db_bind_text(st, 7, corporate_version);
 
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {

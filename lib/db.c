@@ -26,6 +26,44 @@ int cl_db_exec(sqlite3 *db, const char *sql)
 	return 0;
 }
 
+int cl_db_prepare(sqlite3_stmt **st, sqlite3 *db, const char *sql, const char *what)
+{
+	if (sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK)
+		return cl_error_from_sqlite(db, what);
+	return 0;
+}
+
+void cl_db_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s && *s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+int cl_db_step_done(sqlite3 *db, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return cl_error_from_sqlite(db, what);
+	return 0;
+}
+
+int cl_db_begin(sqlite3 *db)
+{
+	return cl_db_exec(db, "BEGIN IMMEDIATE");
+}
+
+int cl_db_end(sqlite3 *db, int error)
+{
+	if (error < 0) {
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		return error;
+	}
+	return cl_db_exec(db, "COMMIT");
+}
+
 static int db_module_version(int *out, sqlite3 *db, const char *module)
 {
 	sqlite3_stmt *st = NULL;

@@ -70,4 +70,22 @@ int cl_error_from_sqlite(sqlite3 *db, const char *what);
 /* Run `sql` (statements without results); @return 0 or CL_ERROR. */
 int cl_db_exec(sqlite3 *db, const char *sql);
 
+/*
+ * Small statement helpers shared by the stores (CLA, approvals, ...).
+ * `what` names the store in error messages ("cla store").
+ */
+int cl_db_prepare(sqlite3_stmt **st, sqlite3 *db, const char *sql, const char *what);
+
+/* Bind a string; NULL and "" bind SQL NULL (absent stays absent). */
+void cl_db_bind_text(sqlite3_stmt *st, int i, const char *s);
+
+/* Step a statement that returns no rows, then finalize it. */
+int cl_db_step_done(sqlite3 *db, sqlite3_stmt *st, const char *what);
+
+/* BEGIN IMMEDIATE: a change and its audit row commit together or not at all. */
+int cl_db_begin(sqlite3 *db);
+
+/* COMMIT when error is 0, else ROLLBACK; returns error (or COMMIT's). */
+int cl_db_end(sqlite3 *db, int error);
+
 #endif
