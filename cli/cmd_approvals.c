@@ -7,6 +7,7 @@
  * the sweep; the contributions report; dispatch.
  */
 #include "commands.h"
+#include "cli_options.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -56,63 +57,6 @@ static void approvals_usage(FILE *fp)
 }
 
 /* ---- options and helpers --------------------------------------------------- */
-
-struct ap_opt {
-	const char *name;
-	const char **value;
-};
-
-static int ap_parse(int argc, char **argv, const struct ap_opt *opts, size_t nopts,
-	char **operands, int *noperands, int max_operands, const char *cmd)
-{
-	int i;
-	size_t k;
-
-	*noperands = 0;
-	for (i = 0; i < argc; i++) {
-		const char *arg = argv[i];
-		int matched = 0;
-
-		if (arg[0] != '-' || !arg[1]) {
-			if (*noperands >= max_operands) {
-				fprintf(stderr, "clearance: %s: unexpected argument '%s'\n", cmd, arg);
-				return -1;
-			}
-			operands[(*noperands)++] = argv[i];
-			continue;
-		}
-		for (k = 0; k < nopts && !matched; k++) {
-			size_t len = strlen(opts[k].name);
-			if (strncmp(arg, opts[k].name, len) != 0)
-				continue;
-			if (arg[len] == '=') {
-				*opts[k].value = arg + len + 1;
-				matched = 1;
-			} else if (arg[len] == '\0') {
-				if (i + 1 >= argc) {
-					fprintf(stderr, "clearance: %s: %s needs a value\n", cmd, opts[k].name);
-					return -1;
-				}
-				*opts[k].value = argv[++i];
-				matched = 1;
-			}
-		}
-		if (!matched) {
-			fprintf(stderr, "clearance: %s: unknown option '%s' (see clearance %s --help)\n",
-				cmd, arg, cmd);
-			return -1;
-		}
-	}
-	return 0;
-}
-
-static int ap_need(const char *value, const char *what)
-{
-	if (value && *value)
-		return 0;
-	fprintf(stderr, "clearance: approvals: %s is required (see clearance approvals --help)\n", what);
-	return -1;
-}
 
 static int ap_fail(const char *what)
 {
@@ -212,7 +156,7 @@ static int ap_request(struct ap_ctx *c, int argc, char **argv)
 	const char *upstream = NULL, *license = NULL, *requester = NULL, *email = NULL, *unit = NULL;
 	const char *kind = NULL, *lines = NULL, *cla = NULL, *cla_document = NULL, *scope = NULL;
 	const char *reason = NULL, *cla_signer = NULL, *version = NULL;
-	const struct ap_opt opts[] = {
+	const struct cli_opt opts[] = {
 		{ "--upstream", &upstream }, { "--license", &license }, { "--requester", &requester },
 		{ "--email", &email }, { "--unit", &unit }, { "--kind", &kind }, { "--lines", &lines },
 		{ "--cla", &cla }, { "--cla-document", &cla_document }, { "--scope", &scope },
@@ -225,9 +169,9 @@ static int ap_request(struct ap_ctx *c, int argc, char **argv)
 	int nops, rule = CL_ENOTFOUND;
 	char project[800];
 
-	if (ap_parse(argc, argv, opts, sizeof(opts) / sizeof(opts[0]), NULL, &nops, 0,
-			"approvals") < 0 || ap_need(upstream, "--upstream") < 0 ||
-	    ap_need(license, "--license") < 0 || ap_need(requester, "--requester") < 0)
+	if (cli_parse_options(argc, argv, opts, sizeof(opts) / sizeof(opts[0]), NULL, &nops, 0,
+			"approvals") < 0 || cli_need(upstream, "--upstream", "approvals") < 0 ||
+	    cli_need(license, "--license", "approvals") < 0 || cli_need(requester, "--requester", "approvals") < 0)
 		return CL_EXIT_CONFIG;
 	memset(&r, 0, sizeof(r));
 	r.requester = requester;
@@ -285,7 +229,7 @@ static int ap_decide(struct ap_ctx *c, enum cl_approval_state to, int argc, char
 {
 	const char *scope = NULL, *until = NULL, *limit = NULL, *message = NULL, *reason = NULL;
 	const char *question = NULL, *team = NULL, *signer = NULL;
-	const struct ap_opt opts[] = {
+	const struct cli_opt opts[] = {
 		{ "--scope", &scope }, { "--until", &until }, { "--size-limit", &limit },
 		{ "--message", &message }, { "--reason", &reason }, { "--question", &question },
 		{ "--team", &team }, { "--cla-signer", &signer },
@@ -296,7 +240,7 @@ static int ap_decide(struct ap_ctx *c, enum cl_approval_state to, int argc, char
 	long long n = 0;
 	int nops;
 
-	if (ap_parse(argc, argv, opts, sizeof(opts) / sizeof(opts[0]), ops, &nops, 1, "approvals") < 0)
+	if (cli_parse_options(argc, argv, opts, sizeof(opts) / sizeof(opts[0]), ops, &nops, 1, "approvals") < 0)
 		return CL_EXIT_CONFIG;
 	if (nops != 1 || ap_id(&id, ops[0]) < 0) {
 		fprintf(stderr, "clearance: approvals: usage: approvals %s ID ...\n",
@@ -306,11 +250,11 @@ static int ap_decide(struct ap_ctx *c, enum cl_approval_state to, int argc, char
 		return CL_EXIT_CONFIG;
 	}
 	if (to == CL_APPROVAL_DENIED || to == CL_APPROVAL_REVOKED || to == CL_APPROVAL_NEEDS_RE_REVIEW) {
-		if (ap_need(reason, "--reason") < 0)
+		if (cli_need(reason, "--reason", "approvals") < 0)
 			return CL_EXIT_CONFIG;
 		d.message = reason;
 	} else if (to == CL_APPROVAL_NEEDS_INFO) {
-		if (ap_need(question, "--question") < 0)
+		if (cli_need(question, "--question", "approvals") < 0)
 			return CL_EXIT_CONFIG;
 		d.message = question;
 	} else {
@@ -436,14 +380,14 @@ static int ap_list_one(const struct cl_approval *a, void *payload)
 static int ap_list(struct ap_ctx *c, int argc, char **argv, const char *default_format)
 {
 	const char *format = default_format, *state = NULL, *expiring = NULL;
-	const struct ap_opt opts[] = { { "--format", &format }, { "--state", &state },
+	const struct cli_opt opts[] = { { "--format", &format }, { "--state", &state },
 		{ "--expiring", &expiring } };
 	struct ap_listing l;
 	enum cl_approval_state st = CL_APPROVAL_REQUESTED;
 	long long days = 0;
 	int nops, error;
 
-	if (ap_parse(argc, argv, opts, 3, NULL, &nops, 0, "approvals") < 0)
+	if (cli_parse_options(argc, argv, opts, 3, NULL, &nops, 0, "approvals") < 0)
 		return CL_EXIT_CONFIG;
 	if (strcmp(format, "text") && strcmp(format, "csv") && strcmp(format, "json")) {
 		fprintf(stderr, "clearance: approvals: unknown format '%s' (text, csv or json)\n", format);
@@ -504,14 +448,14 @@ static int ap_audit_row(int64_t at, int64_t approval, const char *actor, const c
 static int ap_show(struct ap_ctx *c, int argc, char **argv)
 {
 	const char *format = "text";
-	const struct ap_opt opts[] = { { "--format", &format } };
+	const struct cli_opt opts[] = { { "--format", &format } };
 	struct ap_trail t = { 0, NULL };
 	struct cl_approval a;
 	char *ops[1], expires[32], decided[32];
 	int64_t id;
 	int nops, error;
 
-	if (ap_parse(argc, argv, opts, 1, ops, &nops, 1, "approvals") < 0 || nops != 1 ||
+	if (cli_parse_options(argc, argv, opts, 1, ops, &nops, 1, "approvals") < 0 || nops != 1 ||
 	    ap_id(&id, ops[0]) < 0)
 		return CL_EXIT_CONFIG;
 	if (cl_approval_get(&a, c->store, id) < 0)
@@ -788,7 +732,7 @@ int cmd_report(int argc, char **argv)
 	static const char *const expiring[] = { "id", "project", "requester", "expires_at" };
 	const char *store_path = getenv("CLEARANCE_STORE"), *since = NULL, *until = NULL;
 	const char *format = "text";
-	const struct ap_opt opts[] = { { "--store", &store_path }, { "--since", &since },
+	const struct cli_opt opts[] = { { "--store", &store_path }, { "--since", &since },
 		{ "--until", &until }, { "--format", &format } };
 	struct cl_approvals *store = NULL;
 	struct report r;
@@ -804,7 +748,7 @@ int cmd_report(int argc, char **argv)
 			"expiring within 30 days.\n");
 		return CL_EXIT_OK;
 	}
-	if (ap_parse(argc - 1, argv + 1, opts, 4, ops, &nops, 1, "report") < 0)
+	if (cli_parse_options(argc - 1, argv + 1, opts, 4, ops, &nops, 1, "report") < 0)
 		return CL_EXIT_CONFIG;
 	if (nops != 1 || strcmp(ops[0], "contributions")) {
 		fprintf(stderr, "clearance: report: usage: report contributions --since DATE "
@@ -817,7 +761,7 @@ int cmd_report(int argc, char **argv)
 	}
 	memset(&r, 0, sizeof(r));
 	r.until = INT64_MAX;
-	if (ap_need(since, "--since") < 0)
+	if (cli_need(since, "--since", "approvals") < 0)
 		return CL_EXIT_CONFIG;
 	if (ap_date(&r.since, since, 0) < 0 || (until && ap_date(&r.until, until, 1) < 0))
 		return ap_fail("report");

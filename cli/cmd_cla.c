@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "buf.h"
+#include "cli_options.h"
 #include "cla_store.h"
 #include "csv.h"
 #include "error.h"
@@ -49,67 +50,6 @@ static void cla_usage(FILE *fp)
 }
 
 /* ---- options -------------------------------------------------------------- */
-
-struct cla_opt {
-	const char *name;    /* "--email" */
-	const char **value;
-};
-
-/*
- * Take "--name VALUE" pairs listed in `opts` out of argv (also "--name=VALUE"),
- * leaving operands in `operands`. @return 0, or -1 after printing why.
- */
-static int cla_parse(int argc, char **argv, const struct cla_opt *opts, size_t nopts,
-	char **operands, int *noperands, int max_operands)
-{
-	int i;
-	size_t k;
-
-	*noperands = 0;
-	for (i = 0; i < argc; i++) {
-		const char *arg = argv[i];
-		int matched = 0;
-
-		if (arg[0] != '-' || !arg[1]) {
-			if (*noperands >= max_operands) {
-				fprintf(stderr, "clearance: cla: unexpected argument '%s'\n", arg);
-				return -1;
-			}
-			operands[(*noperands)++] = argv[i];
-			continue;
-		}
-		for (k = 0; k < nopts && !matched; k++) {
-			size_t len = strlen(opts[k].name);
-			if (strncmp(arg, opts[k].name, len) != 0)
-				continue;
-			if (arg[len] == '=') {
-				*opts[k].value = arg + len + 1;
-				matched = 1;
-			} else if (arg[len] == '\0') {
-				if (i + 1 >= argc) {
-					fprintf(stderr, "clearance: cla: %s needs a value\n", opts[k].name);
-					return -1;
-				}
-				*opts[k].value = argv[++i];
-				matched = 1;
-			}
-		}
-		if (!matched) {
-			fprintf(stderr, "clearance: cla: unknown option '%s' (see clearance cla --help)\n",
-				arg);
-			return -1;
-		}
-	}
-	return 0;
-}
-
-static int cla_need(const char *value, const char *what)
-{
-	if (value && *value)
-		return 0;
-	fprintf(stderr, "clearance: cla: %s is required (see clearance cla --help)\n", what);
-	return -1;
-}
 
 static int cla_fail(const char *what)
 {
@@ -145,18 +85,18 @@ static int cla_company(int64_t *out, struct cl_cla_store *store, const char *ref
 static int cla_agreement(struct cl_cla_store *store, const char *actor, int argc, char **argv)
 {
 	const char *kind = NULL, *title = NULL, *url = NULL;
-	const struct cla_opt opts[] = { { "--kind", &kind }, { "--title", &title }, { "--url", &url } };
+	const struct cli_opt opts[] = { { "--kind", &kind }, { "--title", &title }, { "--url", &url } };
 	struct cl_cla_agreement a;
 	char *ops[3];
 	int nops;
 
-	if (cla_parse(argc, argv, opts, 3, ops, &nops, 3) < 0)
+	if (cli_parse_options(argc, argv, opts, 3, ops, &nops, 3, "cla") < 0)
 		return CL_EXIT_CONFIG;
 	if (nops != 3 || strcmp(ops[0], "add") != 0) {
 		fprintf(stderr, "clearance: cla: usage: cla agreement add ID VERSION --kind K\n");
 		return CL_EXIT_CONFIG;
 	}
-	if (cla_need(kind, "--kind") < 0)
+	if (cli_need(kind, "--kind", "cla") < 0)
 		return CL_EXIT_CONFIG;
 	if (strcmp(kind, "individual") && strcmp(kind, "corporate")) {
 		fprintf(stderr, "clearance: cla: --kind is individual or corporate, not '%s'\n", kind);
@@ -177,7 +117,7 @@ static int cla_sign_cmd(struct cl_cla_store *store, const char *actor, int argc,
 {
 	const char *agreement = NULL, *version = NULL, *login = NULL, *email = NULL, *name = NULL;
 	const char *evidence = NULL, *method = "cli";
-	const struct cla_opt opts[] = {
+	const struct cli_opt opts[] = {
 		{ "--agreement", &agreement }, { "--version", &version }, { "--login", &login },
 		{ "--email", &email }, { "--name", &name }, { "--evidence", &evidence },
 		{ "--method", &method },
@@ -186,8 +126,8 @@ static int cla_sign_cmd(struct cl_cla_store *store, const char *actor, int argc,
 	int64_t id = 0;
 	int nops, error;
 
-	if (cla_parse(argc, argv, opts, 7, NULL, &nops, 0) < 0 ||
-	    cla_need(agreement, "--agreement") < 0 || cla_need(version, "--version") < 0)
+	if (cli_parse_options(argc, argv, opts, 7, NULL, &nops, 0, "cla") < 0 ||
+	    cli_need(agreement, "--agreement", "cla") < 0 || cli_need(version, "--version", "cla") < 0)
 		return CL_EXIT_CONFIG;
 	memset(&s, 0, sizeof(s));
 	s.agreement = agreement;
@@ -211,12 +151,12 @@ static int cla_sign_cmd(struct cl_cla_store *store, const char *actor, int argc,
 static int cla_revoke_cmd(struct cl_cla_store *store, const char *actor, int argc, char **argv)
 {
 	const char *reason = NULL;
-	const struct cla_opt opts[] = { { "--reason", &reason } };
+	const struct cli_opt opts[] = { { "--reason", &reason } };
 	char *ops[1];
 	int64_t id;
 	int nops;
 
-	if (cla_parse(argc, argv, opts, 1, ops, &nops, 1) < 0 || cla_need(reason, "--reason") < 0)
+	if (cli_parse_options(argc, argv, opts, 1, ops, &nops, 1, "cla") < 0 || cli_need(reason, "--reason", "cla") < 0)
 		return CL_EXIT_CONFIG;
 	if (nops != 1 || cla_parse_id(&id, ops[0]) < 0) {
 		fprintf(stderr, "clearance: cla: usage: cla revoke SIGNATURE --reason TEXT\n");
@@ -234,7 +174,7 @@ static int cla_company_cmd(struct cl_cla_store *store, const char *actor, int ar
 {
 	const char *agreement = NULL, *version = NULL, *company = NULL, *manager = NULL;
 	const char *login = NULL, *email = NULL;
-	const struct cla_opt opts[] = {
+	const struct cli_opt opts[] = {
 		{ "--agreement", &agreement }, { "--version", &version }, { "--company", &company },
 		{ "--manager", &manager }, { "--login", &login }, { "--email", &email },
 	};
@@ -242,12 +182,12 @@ static int cla_company_cmd(struct cl_cla_store *store, const char *actor, int ar
 	int64_t id = 0;
 	int nops;
 
-	if (cla_parse(argc, argv, opts, 6, ops, &nops, 3) < 0)
+	if (cli_parse_options(argc, argv, opts, 6, ops, &nops, 3, "cla") < 0)
 		return CL_EXIT_CONFIG;
 	if (nops >= 1 && strcmp(ops[0], "add") == 0 && nops == 1) {
 		struct cl_cla_signature s;
-		if (cla_need(agreement, "--agreement") < 0 || cla_need(version, "--version") < 0 ||
-		    cla_need(company, "--company") < 0)
+		if (cli_need(agreement, "--agreement", "cla") < 0 || cli_need(version, "--version", "cla") < 0 ||
+		    cli_need(company, "--company", "cla") < 0)
 			return CL_EXIT_CONFIG;
 		memset(&s, 0, sizeof(s));
 		s.agreement = agreement;
@@ -409,11 +349,11 @@ done:
 static int cla_list(struct cl_cla_store *store, int argc, char **argv, const char *default_format)
 {
 	const char *format = default_format;
-	const struct cla_opt opts[] = { { "--format", &format } };
+	const struct cli_opt opts[] = { { "--format", &format } };
 	struct cla_listing l;
 	int nops, error;
 
-	if (cla_parse(argc, argv, opts, 1, NULL, &nops, 0) < 0)
+	if (cli_parse_options(argc, argv, opts, 1, NULL, &nops, 0, "cla") < 0)
 		return CL_EXIT_CONFIG;
 	if (strcmp(format, "text") && strcmp(format, "csv") && strcmp(format, "json")) {
 		fprintf(stderr, "clearance: cla: unknown format '%s' (text, csv or json)\n", format);
@@ -659,14 +599,14 @@ done:
 static int cla_import(struct cl_cla_store *store, const char *actor, int argc, char **argv)
 {
 	const char *format = NULL;
-	const struct cla_opt opts[] = { { "--format", &format } };
+	const struct cli_opt opts[] = { { "--format", &format } };
 	struct cla_import im = { store, actor, 0, 0 };
 	struct cl_buf data = CL_BUF_INIT;
 	char *ops[1];
 	size_t len;
 	int nops, error;
 
-	if (cla_parse(argc, argv, opts, 1, ops, &nops, 1) < 0)
+	if (cli_parse_options(argc, argv, opts, 1, ops, &nops, 1, "cla") < 0)
 		return CL_EXIT_CONFIG;
 	if (nops != 1) {
 		fprintf(stderr, "clearance: cla: usage: cla import FILE [--format json|csv]\n");
