@@ -21,6 +21,7 @@
  * description by the stand-in, and the token appears in no log.
  */
 #include "forge_test_util.h"
+#include "shell_test_util.h"
 #include "git_daemon_util.h"
 #include "webhook.h"
 #include "approvals.h"
@@ -34,40 +35,6 @@ static pid_t bot_pid = -1;
 static unsigned int bot_port;
 static char bot_log[300];
 static int delivery_seq;
-
-static void sh(const char *fmt, ...)
-{
-	char cmd[4096];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	if (system(cmd) != 0)
-		fail_msg("command failed: %s", cmd);
-}
-
-static void sh_out(char *out, size_t size, const char *fmt, ...)
-{
-	char cmd[4096];
-	FILE *p;
-	va_list ap;
-	size_t n;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	assert_non_null(p = popen(cmd, "r"));
-	n = fread(out, 1, size - 1, p);
-	out[n] = '\0';
-	assert_int_equal(pclose(p), 0);
-}
-
-static void write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
 
 static char *read_src(const char *rel)
 {

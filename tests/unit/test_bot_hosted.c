@@ -18,6 +18,7 @@
  *     the bot's store
  */
 #include "forge_test_util.h"
+#include "shell_test_util.h"
 #include "git_daemon_util.h"
 #include "webhook.h"
 #include "../../bot/events.h"
@@ -35,44 +36,6 @@ static struct git_daemon daemon_;
 static pid_t bot_pid = -1;
 static unsigned int bot_port;
 static char bot_log[300];
-
-static void sh(const char *fmt, ...)
-{
-	char cmd[4096];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	if (system(cmd) != 0)
-		fail_msg("command failed: %s", cmd);
-}
-
-/* Run a command, return its exit status and its stdout+stderr in `out`. */
-static int sh_status(char *out, size_t size, const char *fmt, ...)
-{
-	char cmd[4096];
-	FILE *p;
-	va_list ap;
-	size_t n;
-	int st;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	strncat(cmd, " 2>&1", sizeof(cmd) - strlen(cmd) - 1);
-	assert_non_null(p = popen(cmd, "r"));
-	n = fread(out, 1, size - 1, p);
-	out[n] = '\0';
-	st = pclose(p);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static void write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
 
 static void bot_start(void)
 {
