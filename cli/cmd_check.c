@@ -263,6 +263,7 @@ int cmd_check(int argc, char **argv)
 {
 	const char *range = NULL, *policy_file = NULL, *dir = NULL, *format = "text";
 	struct cl_policy *policy = NULL;
+	struct cl_engine_env env = { 0 };
 	struct cl_findings *findings = NULL;
 	struct cl_engine_stats stats;
 	struct cl_report_options opts = CL_REPORT_OPTIONS_INIT;
@@ -357,9 +358,11 @@ int cmd_check(int argc, char **argv)
 		}
 	}
 
-	if (cl_findings_new(&findings) < 0 ||
-	    cl_engine_check_range(findings, &stats, repo, policy, cl_buf_cstr(&label), &tip,
-		hide->ids, hide->count) < 0) {
+	/* a local check is a rehearsal: what a push would write stays unwritten */
+	memset(&env, 0, sizeof(env));
+	if (cl_findings_new(&findings) < 0 || cl_pending_new(&env.pending) < 0 ||
+	    cl_engine_check_range_env(findings, &stats, repo, policy, cl_buf_cstr(&label), &tip,
+		hide->ids, hide->count, &env) < 0) {
 		cli_error("cannot check");
 		goto done;
 	}
@@ -389,6 +392,7 @@ int cmd_check(int argc, char **argv)
 done:
 	cl_buf_dispose(&out);
 	cl_buf_dispose(&label);
+	cl_pending_free(env.pending);
 	cl_findings_free(findings);
 	cl_policy_free(policy);
 	free(source);

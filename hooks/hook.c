@@ -39,6 +39,7 @@ struct hook_state {
 	char *policy_path;
 	struct cl_findings *findings;
 	struct cl_engine_stats stats;
+	struct cl_engine_env env;          /* its `pending`: writes made only when accepted */
 	char *pusher;
 	char *override_reason;
 	int override_requested;
@@ -51,6 +52,7 @@ static void hook_state_dispose(struct hook_state *st)
 	cl_policy_free(st->policy);
 	free(st->policy_path);
 	cl_findings_free(st->findings);
+	cl_pending_free(st->env.pending);
 	free(st->pusher);
 	free(st->override_reason);
 	git_repository_free(st->repo);
@@ -289,8 +291,9 @@ int hook_judge(const char *hook_name, struct cl_push *push, const char *input, s
 			st.json = strcmp(fmt, "json") == 0;
 		free(fmt);
 	}
-	if (cl_findings_new(&st.findings) < 0 || cl_push_classify(push, st.repo) < 0 ||
-	    cl_engine_check_push(st.findings, &st.stats, st.repo, st.policy, push) < 0) {
+	if (cl_findings_new(&st.findings) < 0 || cl_pending_new(&st.env.pending) < 0 ||
+	    cl_push_classify(push, st.repo) < 0 ||
+	    cl_engine_check_push(st.findings, &st.stats, st.repo, st.policy, push, &st.env) < 0) {
 		say("push refused: %s", cl_error_last());
 		goto done;
 	}
@@ -341,6 +344,13 @@ int hook_judge(const char *hook_name, struct cl_push *push, const char *input, s
 	}
 	if (rc == 0)
 		rc = run_chained(hook_name, input, input_len, argc, argv);
+	/*
+	 * Only now is the push accepted. A write that fails here cannot refuse
+	 * it any more (git may already be updating refs for the update hook's
+	 * siblings); the pusher and the admin hear of it instead.
+	 */
+	if (rc == 0 && cl_pending_apply(st.env.pending) < 0)
+		say("warning: %s", cl_error_last());
 done:
 	cl_buf_dispose(&hint);
 	hook_state_dispose(&st);

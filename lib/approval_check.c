@@ -231,15 +231,65 @@ static int add_finding(struct cl_check_ctx *ctx, const struct cl_commit *c, cons
 	return cl_findings_add(ctx->findings, &f);
 }
 
+/* A use of a "one contribution" approval, made once the push is accepted. */
+struct pending_use {
+	char *store_path, *use, *commit;
+	int64_t id, now;
+};
+
+static void pending_use_free(void *payload)
+{
+	struct pending_use *u = payload;
+
+	free(u->store_path);
+	free(u->use);
+	free(u->commit);
+	free(u);
+}
+
+static int pending_use_apply(void *payload)
+{
+	struct pending_use *u = payload;
+	struct cl_approvals *store = NULL;
+	int error;
+
+	if ((error = cl_approvals_open(&store, u->store_path, 0)) == 0)
+		error = cl_approval_use(store, u->id, u->use, u->commit, u->now);
+	cl_approvals_free(store);
+	if (error < 0)
+		error = cl_error_setc(error, "approval #%lld could not be marked as used by %s: %s",
+			(long long)u->id, u->use, cl_error_last());
+	return error;
+}
+
+static int use_approval(struct cl_check_ctx *ctx, struct cl_approvals *store,
+	const char *store_path, int64_t id, const char *use, const char *commit, int64_t now)
+{
+	struct pending_use *u;
+
+	if (!ctx->env || !ctx->env->pending)
+		return cl_approval_use(store, id, use, commit, now);
+	if ((u = calloc(1, sizeof(*u))) == NULL ||
+	    (u->store_path = strdup(store_path)) == NULL || (u->use = strdup(use)) == NULL ||
+	    (u->commit = strdup(commit)) == NULL) {
+		if (u)
+			pending_use_free(u);
+		return cl_error_set("out of memory");
+	}
+	u->id = id;
+	u->now = now;
+	return cl_pending_add(ctx->env->pending, pending_use_apply, pending_use_free, u);
+}
+
 /*
  * Uses are recorded after every commit was judged, and only for approvals
  * whose size limit held: a push refused for its size must not use up the
- * "one contribution" it asked to be covered by. A push that another check
- * rejects still uses it (the hook cannot know the other checks' outcome
- * here); the OSPO can approve again.
+ * "one contribution" it asked to be covered by. Where the front-end judges
+ * a push still to be accepted (pre-receive), the use waits in its pending
+ * list, so a push that another check refuses uses up nothing either.
  */
 static int record_uses(struct cl_check_ctx *ctx, struct cl_approvals *store,
-	const struct approval_use *uses, size_t count, const char *use, const char *name,
+	const char *store_path, const struct approval_use *uses, size_t count, const char *use, const char *name,
 	const char *request, int64_t now)
 {
 	char message[1024], remedy[700];
@@ -260,7 +310,7 @@ static int record_uses(struct cl_check_ctx *ctx, struct cl_approvals *store,
 				"larger one%s%s", request ? ": " : "", request ? request : "");
 			error = add_finding(ctx, c, "approval.size", message, remedy, name);
 		} else if (a.scope == CL_SCOPE_ONE && use) {
-			error = cl_approval_use(store, a.id, use, c->id, now);
+			error = use_approval(ctx, store, store_path, a.id, use, c->id, now);
 		}
 		cl_approval_dispose(&a);
 		if (error < 0)
@@ -349,7 +399,7 @@ int cl_approval_run(struct cl_check_ctx *ctx)
 			goto done;
 	}
 	if (store)
-		error = record_uses(ctx, store, uses, use_count, ctx->ref ? use : NULL, name,
+		error = record_uses(ctx, store, path, uses, use_count, ctx->ref ? use : NULL, name,
 			o->request_url, now);
 done:
 	free(uses);

@@ -170,7 +170,8 @@ static int fork_point(git_oid *out, git_repository *repo, const git_oid *tip,
 }
 
 int cl_engine_check_push(struct cl_findings *findings, struct cl_engine_stats *stats,
-	git_repository *repo, const struct cl_policy *policy, const struct cl_push *push)
+	git_repository *repo, const struct cl_policy *policy, const struct cl_push *push,
+	const struct cl_engine_env *env)
 {
 	struct cl_oid_list hide = CL_OID_LIST_INIT;
 	struct cl_oid_set seen_blobs = CL_OID_SET_INIT;
@@ -213,7 +214,7 @@ int cl_engine_check_push(struct cl_findings *findings, struct cl_engine_stats *s
 			else if (fork_point(&base, repo, &u->new_id, hide.ids, hide.count) == 0)
 				old_tip = &base;
 			if ((error = run_checks(findings, &seen_blobs, repo, policy, u->refname,
-					batch->commits, batch->count, old_tip, &u->new_id, NULL)) < 0)
+					batch->commits, batch->count, old_tip, &u->new_id, env)) < 0)
 				goto done;
 		}
 		cl_commit_batch_free(batch);

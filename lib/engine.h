@@ -18,6 +18,7 @@
 #include <git2.h>
 
 #include "finding.h"
+#include "pending.h"
 #include "policy.h"
 #include "push.h"
 
@@ -27,13 +28,17 @@ struct cl_engine_stats {
 	size_t commits_checked;
 };
 
+struct cl_engine_env;
+
 /*
  * Check every update of `push` (already classified) against `policy`,
- * appending findings. @return 0 (findings are not errors) or < 0 when the
- * repository could not be read: then the caller must refuse the push.
+ * appending findings; `env` (may be NULL) as for cl_engine_check_range_env.
+ * @return 0 (findings are not errors) or < 0 when the repository could not
+ * be read: then the caller must refuse the push.
  */
 int cl_engine_check_push(struct cl_findings *findings, struct cl_engine_stats *stats,
-	git_repository *repo, const struct cl_policy *policy, const struct cl_push *push);
+	git_repository *repo, const struct cl_policy *policy, const struct cl_push *push,
+	const struct cl_engine_env *env);
 
 /*
  * Check the commits of `tip --not hide` (a local `clearance check A..B`),
@@ -56,6 +61,14 @@ struct cl_engine_env {
 	/* is `login` a member of team "org/team" (asked of the forge)? 1 / 0 / < 0;
 	 * NULL where nobody can ask (hooks: the policy's approvals.teams instead) */
 	int (*in_team)(const char *login, const char *team, void *payload);
+	/*
+	 * Where checks put the writes that must wait for the push to be
+	 * accepted (a "one contribution" approval used up): the front-end
+	 * applies them once it knows (pending.h). NULL: they are written at
+	 * once, for front-ends that judge what already happened (the bot's
+	 * review of a pull request's branch, post-receive).
+	 */
+	struct cl_pending *pending;
 };
 
 /* cl_engine_check_range with what the front-end knows (`env` may be NULL). */

@@ -155,6 +155,43 @@ static void test_commands(void **state)
 	}
 }
 
+/*
+ * `clearance check` on an outbound repository is a rehearsal of the push:
+ * it says the commit is covered, and uses up no "one contribution"
+ * approval (only an accepted push does).
+ */
+static void test_local_check_writes_nothing(void **state)
+{
+	char out[16384], work[256], cmd[2048], db[256];
+	FILE *f;
+	(void)state;
+
+	snprintf(work, sizeof(work), "%s/acme/libgit2", dir);
+	snprintf(db, sizeof(db), "%s/outbound.db", dir);
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s && cd %s && git init -q -b main && "
+		"git config user.name Dev && git config user.email dev@example.com", work, work);
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "%s/.clearance.yml", work);
+	assert_non_null(f = fopen(cmd, "w"));
+	fprintf(f, "version: 1\ndco: {enabled: false}\ncla: {store: %s}\napprovals:\n"
+		"  enabled: true\n  approvers: [olivia]\n  outbound_repos: [acme/libgit2]\n"
+		"  employee_domains: [example.com]\n", db);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "cd %s && echo 'int x;' >fix.c && git add -A && "
+		"git commit -q -m 'The fix'", work);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(run(out, sizeof(out), "approvals --store %s --actor dev request "
+		"--upstream https://github.com/libgit2/libgit2 --license MIT --requester dev "
+		"--email dev@example.com --scope one", db), 0);
+	assert_int_equal(run(out, sizeof(out), "approvals --store %s --actor olivia approve 1 "
+		"--scope one --until 2099-12-31", db), 0);
+
+	assert_int_equal(run(out, sizeof(out), "check -C %s", work), 0);
+	assert_int_equal(run(out, sizeof(out), "approvals --store %s show 1", db), 0);
+	assert_non_null(strstr(out, "approved"));
+	assert_null(strstr(out, "used by"));
+}
+
 /* The report over seeded outbound commits: per project, engineer, month, covered. */
 static void test_report(void **state)
 {
@@ -224,6 +261,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_commands),
 		cmocka_unit_test(test_report),
+		cmocka_unit_test(test_local_check_writes_nothing),
 	};
 	char *copy;
 	(void)argc;

@@ -214,7 +214,7 @@ static void test_engine_push(void **state)
 	assert_int_equal(cl_push_add(push, "refs/heads/feature", "0000000000000000000000000000000000000000", h[3]), 0);
 	assert_int_equal(cl_push_add(push, "refs/heads/wip/x", h[1], h[4]), 0);
 	assert_int_equal(cl_push_classify(push, fx->repo), 0);
-	assert_int_equal(cl_engine_check_push(findings, &stats, fx->repo, policy, push), 0);
+	assert_int_equal(cl_engine_check_push(findings, &stats, fx->repo, policy, push, NULL), 0);
 
 	assert_int_equal(stats.refs_checked, 2);
 	assert_int_equal(stats.refs_skipped, 1);
