@@ -574,104 +574,92 @@ done:
 
 /* ---- the upstream relicenses ----------------------------------------------------- */
 
-struct relicense_row {
-	int64_t id;
-	char license[256];
+struct relicense_tell {
+	struct cl_bot *bot;
+	const struct cl_policy *policy;
+	struct cl_approvals *store;
+	const char *url;
 };
 
-struct relicense_scan {
-	const char *repo;              /* the fork's name: its upstream's */
-	struct relicense_row *rows;
-	size_t count, alloc;
-};
-
-static int relicense_collect(const struct cl_approval *a, void *payload)
+/*
+ * A record cl_approvals_relicense moved: its request issue hears why and
+ * is relabelled, on the forge it was made on (a hosted push comes from
+ * neither forge), when the bot has credentials for it.
+ */
+static int relicense_told(int64_t id, const char *why, void *payload)
 {
-	struct relicense_scan *s = payload;
+	struct relicense_tell *t = payload;
+	struct cl_forge *forge = NULL;
+	struct cl_approval a;
+	struct ctx c;
+	json_t *doc;
+	int error;
 
-	if (!a->upstream_repo || strcasecmp(a->upstream_repo, s->repo))
-		return 0;
-	if (s->count == s->alloc) {
-		size_t n = s->alloc ? s->alloc * 2 : 8;
-		struct relicense_row *r = realloc(s->rows, n * sizeof(*r));
-		if (!r)
-			return cl_error_set("out of memory");
-		s->rows = r;
-		s->alloc = n;
+	if ((error = cl_approval_get(&a, t->store, id)) < 0)
+		return error;
+	if (a.issue_number && a.forge)
+		forge = !strcmp(a.forge, "gitea") ? t->bot->gitea :
+			!strcmp(a.forge, "github") ? t->bot->github : NULL;
+	if (forge && (error = ctx_init(&c, t->bot, forge, t->policy)) == 0) {
+		if (!(doc = json_pack("{s:b, s:s, s:s?}", "relicensed", 1, "message", why,
+				"source", t->url)))
+			error = cl_error_set("out of memory");
+		else
+			error = answer(&c, a.issue_number, doc, &a, 0);
+		json_decref(doc);
+		if (error == 0)
+			error = sync_issue(&c, a.issue_number, CL_APPROVAL_NEEDS_RE_REVIEW);
 	}
-	s->rows[s->count].id = a->id;
-	snprintf(s->rows[s->count].license, sizeof(s->rows[0].license), "%s",
-		a->license ? a->license : "");
-	s->count++;
-	return 0;
+	cl_approval_dispose(&a);
+	return error;
 }
 
-int cl_bot_approvals_relicense(struct cl_bot *bot, struct cl_forge *forge, const char *fork,
+int cl_bot_approvals_relicensed(struct cl_bot *bot, const char *upstream,
+	const struct cl_license_diff *d, const char *url)
+{
+	struct cl_policy *policy = NULL;
+	struct cl_approvals *store = NULL;
+	struct relicense_tell tell;
+	const struct cl_approval_options *o;
+	int error;
+
+	if (!d->file[0] && d->id_count == 0)
+		return 0;   /* nothing about licensing changed */
+	if ((error = approvals_policy(&policy, bot)) < 0 || !policy)
+		return error;
+	o = cl_policy_approvals(policy);
+	if ((error = cl_approvals_open(&store, bot->store_path, 1)) < 0)
+		goto done;
+	tell.bot = bot;
+	tell.policy = policy;
+	tell.store = store;
+	tell.url = url;
+	error = cl_approvals_relicense(store, upstream, d, url, (int64_t)o->expiry_days * DAY,
+		cl_bot_approvals_now(), relicense_told, &tell);
+done:
+	cl_approvals_free(store);
+	cl_policy_free(policy);
+	return error;
+}
+
+int cl_bot_approvals_relicense(struct cl_bot *bot, const char *fork,
 	struct git_repository *repo, const struct git_oid *from, const struct git_oid *to,
 	const char *url)
 {
 	struct cl_policy *policy = NULL;
-	struct cl_approvals *store = NULL;
 	struct cl_license_diff d;
-	struct relicense_scan scan;
 	const char *slash = strchr(fork, '/');
-	struct ctx c;
-	char why[512];
-	size_t i;
 	int error, rc;
 
-	memset(&scan, 0, sizeof(scan));
 	if ((error = approvals_policy(&policy, bot)) < 0 || !policy || !slash)
-		return error;
+		goto done;
 	if ((rc = cl_pattern_list_match(&cl_policy_approvals(policy)->outbound_repos, fork)) <= 0) {
 		error = rc;
 		goto done;
 	}
-	if ((error = cl_approval_license_diff(&d, repo, from, to)) < 0)
-		goto done;
-	if (!d.file[0] && d.id_count == 0)
-		goto done;   /* nothing about licensing changed */
-	if ((error = ctx_init(&c, bot, forge, policy)) < 0 ||
-	    (error = cl_approvals_open(&store, bot->store_path, 1)) < 0)
-		goto done;
-	scan.repo = slash + 1;
-	/* collected first: moving records while the listing's statement is open would not be safe */
-	if ((error = cl_approvals_foreach(store, CL_APPROVAL_APPROVED, relicense_collect, &scan)) < 0)
-		goto done;
-	for (i = 0; i < scan.count; i++) {
-		struct cl_approval_decision dec = CL_APPROVAL_DECISION_INIT;
-		struct cl_approval a;
-		json_t *doc;
-
-		if (!cl_approval_license_differs(why, sizeof(why), &d,
-				scan.rows[i].license[0] ? scan.rows[i].license : NULL))
-			continue;
-		dec.actor = "clearance";
-		dec.url = url;
-		dec.message = why;
-		if ((error = cl_approval_transition(store, scan.rows[i].id, CL_APPROVAL_NEEDS_RE_REVIEW,
-				&dec, (int64_t)c.opts->expiry_days * DAY, c.now)) < 0)
-			goto done;
-		if ((error = cl_approval_get(&a, store, scan.rows[i].id)) < 0)
-			goto done;
-		/* only a request made on this forge's issues can be answered there */
-		if (a.issue_number && a.forge && !strcmp(a.forge, c.forge_name)) {
-			if (!(doc = json_pack("{s:b, s:s, s:s?}", "relicensed", 1, "message", why,
-					"source", url)))
-				error = cl_error_set("out of memory");
-			else
-				error = answer(&c, a.issue_number, doc, &a, 0);
-			json_decref(doc);
-			if (error == 0)
-				error = sync_issue(&c, a.issue_number, CL_APPROVAL_NEEDS_RE_REVIEW);
-		}
-		cl_approval_dispose(&a);
-		if (error < 0)
-			goto done;
-	}
+	if ((error = cl_approval_license_diff(&d, repo, from, to)) == 0)
+		error = cl_bot_approvals_relicensed(bot, slash + 1, &d, url);
 done:
-	free(scan.rows);
-	cl_approvals_free(store);
 	cl_policy_free(policy);
 	return error;
 }

@@ -38,15 +38,24 @@ int cl_bot_approvals_event(struct cl_bot *bot, struct cl_forge *forge,
  * mirror `repo`): when the fork is outbound (approvals.outbound_repos) and
  * the change touches a license file or adds SPDX ids an approval for that
  * upstream did not record, each such approved record moves to
- * needs-re-review (audited, with `url`) and its issue is told and
- * relabelled. Nothing to do returns 0 at once.
+ * needs-re-review (audited, with `url`) and its request issue is told and
+ * relabelled on the forge it was made on. Nothing to do returns 0 at once.
  * @return 0, or < 0 (store, repository, forge)
  */
 struct git_repository;
 struct git_oid;
-int cl_bot_approvals_relicense(struct cl_bot *bot, struct cl_forge *forge, const char *fork,
+int cl_bot_approvals_relicense(struct cl_bot *bot, const char *fork,
 	struct git_repository *repo, const struct git_oid *from, const struct git_oid *to,
 	const char *url);
+
+/*
+ * The upstream named `upstream` changed licensing as `d` says (what a
+ * hosted fork's post-receive saw): as cl_bot_approvals_relicense, with the
+ * comparison already made. @return 0, or < 0 (store, forge)
+ */
+struct cl_license_diff;
+int cl_bot_approvals_relicensed(struct cl_bot *bot, const char *upstream,
+	const struct cl_license_diff *d, const char *url);
 
 /*
  * Is `login` a member of team `team` ("org/team": GitHub's slug, Gitea's

@@ -159,6 +159,35 @@ static int is_zero(const char *hex)
 	return !hex || strspn(hex, "0") == strlen(hex);
 }
 
+/*
+ * A push to an outbound fork is how it syncs with its upstream: when it
+ * changes a license file or adds SPDX ids an approval did not record, the
+ * approvals for that upstream go back to review (approval_bot.h). A new
+ * branch, or a `before` the mirror never saw (a force push), brings no
+ * change of its own to compare.
+ */
+static int push_relicense(struct cl_bot *bot, const struct cl_webhook_event *ev,
+	git_repository *repo)
+{
+	git_oid before, after;
+	git_odb *odb = NULL;
+	char url[600];
+	int known;
+
+	if (is_zero(ev->push_before) || git_oid_fromstr(&before, ev->push_before) < 0 ||
+	    git_oid_fromstr(&after, ev->push_after) < 0)
+		return 0;
+	if (git_repository_odb(&odb, repo) < 0)
+		return cl_error_set("cannot read the mirror of '%s'", ev->repo_full_name);
+	known = git_odb_exists(odb, &before);
+	git_odb_free(odb);
+	if (!known)
+		return 0;
+	snprintf(url, sizeof(url), "%s@%.12s (push to %s)", ev->repo_full_name, ev->push_after,
+		ev->push_ref);   /* no web URL in the decoded event */
+	return cl_bot_approvals_relicense(bot, ev->repo_full_name, repo, &before, &after, url);
+}
+
 static int bot_push(struct cl_bot *bot, struct cl_forge *forge, const char *forge_name,
 	const struct cl_webhook_event *ev, sqlite3 *db)
 {
@@ -194,6 +223,8 @@ static int bot_push(struct cl_bot *bot, struct cl_forge *forge, const char *forg
 	memset(&rc, 0, sizeof(rc));
 	if ((error = cl_repo_check_run(&rc, bot, forge, &spec)) < 0)
 		return error;
+	if (rc.repo && (error = push_relicense(bot, ev, rc.repo)) < 0)
+		goto done;
 	if (!rc.policy) {
 		error = 0;   /* a broken policy is reported on pull requests, not as issues */
 		goto done;

@@ -4,6 +4,7 @@
  * Divisions: schema; labels and assignees; recording; processing; listing.
  */
 #include "events.h"
+#include "approval_bot.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -172,6 +173,26 @@ static int is_zero(const char *hex)
 	return strspn(hex, "0") == strlen(hex);
 }
 
+/* A hosted outbound fork synced with an upstream that relicensed (the hook compared). */
+static int relicensed(struct cl_bot *bot, const struct cl_push_event *ev)
+{
+	char url[700];
+	size_t i;
+	int error;
+
+	for (i = 0; i < ev->ref_count; i++) {
+		const struct cl_push_event_ref *r = &ev->refs[i];
+
+		if (!r->license_upstream)
+			continue;
+		snprintf(url, sizeof(url), "%s@%.12s (push to %s)", ev->name ? ev->name : ev->repository,
+			r->after, r->ref);
+		if ((error = cl_bot_approvals_relicensed(bot, r->license_upstream, &r->license, url)) < 0)
+			return error;
+	}
+	return 0;
+}
+
 int cl_bot_hosted_process(struct cl_bot *bot, const struct cl_delivery *d)
 {
 	const struct cl_bot_config *cfg = bot->config;
@@ -188,7 +209,7 @@ int cl_bot_hosted_process(struct cl_bot *bot, const struct cl_delivery *d)
 	if ((error = cl_push_event_parse(&ev, d->body, d->body_len)) < 0)
 		return error;
 	/* the store first: the rows matter even when no issue can be filed */
-	if ((error = cl_events_record(d->db, ev)) < 0)
+	if ((error = cl_events_record(d->db, ev)) < 0 || (error = relicensed(bot, ev)) < 0)
 		goto done;
 	tracker = ev->tracker ? ev->tracker : cfg->tracker;
 	if (cfg->tracker_forge)

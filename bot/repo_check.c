@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "approval_check.h"
 #include "buf.h"
 #include "error.h"
 #include "mirror.h"
@@ -180,6 +181,33 @@ static int other_tips(struct cl_oid_list *out, git_repository *repo, const char 
 	return error;
 }
 
+/*
+ * An outbound repository's release tags: an approval "until the upstream's
+ * next major release" ends with the first tag of a higher major the fork
+ * carries (approval_check.h), so the mirror of an outbound fork needs its
+ * tags as well as the refs under review. Fetched once the policy says the
+ * repository is outbound; other mirrors are spared them.
+ */
+static int fetch_release_tags(struct cl_repo_check *rc, const struct cl_mirror_options *mopts,
+	const struct cl_repo_check_spec *spec, const char *url)
+{
+	static const char *const tags[] = { "+refs/tags/*:refs/tags/*" };
+	git_repository *fresh = NULL;
+	int error;
+
+	if (!cl_approval_check_enabled(rc->policy))
+		return 0;
+	if ((error = cl_pattern_list_match(&cl_policy_approvals(rc->policy)->outbound_repos,
+			spec->full_name)) <= 0)
+		return error;
+	if ((error = cl_mirror_fetch(&fresh, NULL, mopts, spec->full_name, url, tags, 1)) < 0)
+		return error;
+	/* the open handle may hold the refs it read before the fetch */
+	git_repository_free(rc->repo);
+	rc->repo = fresh;
+	return 0;
+}
+
 int cl_repo_check_run(struct cl_repo_check *out, struct cl_bot *bot, struct cl_forge *forge,
 	const struct cl_repo_check_spec *spec)
 {
@@ -236,6 +264,8 @@ int cl_repo_check_run(struct cl_repo_check *out, struct cl_bot *bot, struct cl_f
 	if (error < 0)
 		goto done;
 	if (bot->store_path && (error = cl_policy_set_cla_store(rc.policy, bot->store_path)) < 0)
+		goto done;
+	if ((error = fetch_release_tags(&rc, &mopts, spec, spec->clone_url ? spec->clone_url : url)) < 0)
 		goto done;
 	if (has_hide && !git_odb_exists(odb_of(rc.repo), &hide)) {
 		/*

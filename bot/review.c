@@ -198,8 +198,8 @@ static int review_in_team(const char *login, const char *team, void *payload)
  * relicense the upstream: approvals that recorded the old terms go back to
  * review (approval_bot.h).
  */
-static int review_relicense(struct cl_bot *bot, struct cl_forge *forge,
-	const struct cl_webhook_event *ev, git_repository *repo)
+static int review_relicense(struct cl_bot *bot, const struct cl_webhook_event *ev,
+	git_repository *repo)
 {
 	git_oid base, head, fork_point;
 	char url[512];
@@ -209,7 +209,7 @@ static int review_relicense(struct cl_bot *bot, struct cl_forge *forge,
 	if (git_merge_base(&fork_point, repo, &base, &head) < 0)
 		fork_point = base;   /* unrelated histories: compare with the base itself */
 	snprintf(url, sizeof(url), "%s#%lld", ev->repo_full_name, ev->pr_number);   /* no web URL in the event */
-	return cl_bot_approvals_relicense(bot, forge, ev->repo_full_name, repo, &fork_point, &head,
+	return cl_bot_approvals_relicense(bot, ev->repo_full_name, repo, &fork_point, &head,
 		url);
 }
 
@@ -259,7 +259,7 @@ int cl_bot_review_pr(struct cl_bot *bot, struct cl_forge *forge, const struct cl
 	env.payload = &renv;
 	spec.env = &env;
 	if ((error = cl_repo_check_run(&rc, bot, forge, &spec)) < 0 ||
-	    (rc.repo && (error = review_relicense(bot, forge, ev, rc.repo)) < 0))
+	    (rc.repo && (error = review_relicense(bot, ev, rc.repo)) < 0))
 		goto done;
 
 	if (!(checks = json_array())) {

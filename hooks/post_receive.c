@@ -17,7 +17,10 @@
  * without a copy of the repository).
  */
 #include "../cli/commands.h"
+#include "approval_check.h"
+#include "approvals.h"
 #include "buf.h"
+#include "cla_run.h"
 #include "deliver.h"
 #include "deps_tree.h"
 #include "engine.h"
@@ -36,6 +39,7 @@
 
 #include <git2.h>
 #include <jansson.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +79,7 @@ struct post_state {
 	struct hook_bot_target target;
 	char *pusher;
 	size_t errors;   /* findings of severity error over the push: an override let them in */
+	char fork[512];  /* "owner/name" when the repository is an outbound fork, else "" */
 };
 
 static int is_zero_oid(const git_oid *id)
@@ -267,6 +272,102 @@ done:
 
 /* ---- the event ------------------------------------------------------------- */
 
+/* ---- the upstream relicenses -------------------------------------------------- */
+
+/*
+ * What update `u` of an outbound fork changed about licensing (the fork
+ * syncing with an upstream that relicensed). @return 1 and *d, 0 when
+ * nothing changed (or the update creates or deletes the ref), < 0
+ */
+static int license_change(struct cl_license_diff *d, const struct post_state *st,
+	const struct cl_ref_update *u)
+{
+	int error;
+
+	if (!st->fork[0] || is_zero_oid(&u->old_id) || is_zero_oid(&u->new_id))
+		return 0;
+	if ((error = cl_approval_license_diff(d, st->repo, &u->old_id, &u->new_id)) < 0)
+		return error;
+	return d->file[0] || d->id_count;
+}
+
+static int license_json(json_t *ref_obj, const struct post_state *st, const struct cl_ref_update *u)
+{
+	struct cl_license_diff d;
+	json_t *lc, *ids;
+	size_t i;
+	int rc;
+
+	if ((rc = license_change(&d, st, u)) <= 0)
+		return rc;
+	if (!(lc = json_pack("{s:s, s:s, s:[]}", "upstream", strchr(st->fork, '/') + 1,
+			"file", d.file, "ids")))
+		return cl_error_set("out of memory");
+	ids = json_object_get(lc, "ids");
+	for (i = 0; i < d.id_count; i++)
+		json_array_append_new(ids, json_string(d.ids[i]));
+	return json_object_set_new(ref_obj, "license_change", lc) < 0 ?
+		cl_error_set("out of memory") : 0;
+}
+
+static int relicense_said(int64_t id, const char *why, void *payload)
+{
+	(void)payload;
+	say("approval #%lld needs a new review: %s", (long long)id, why);
+	return 0;
+}
+
+/* Are `a` and `b` the same file (both existing)? */
+static int same_file(const char *a, const char *b)
+{
+	char ra[PATH_MAX], rb[PATH_MAX];
+	return a && b && realpath(a, ra) && realpath(b, rb) && !strcmp(ra, rb);
+}
+
+/*
+ * Approvals kept next to the repository (the store the hooks enforce from)
+ * go back to review here. When that store is the bot's own, the bot does
+ * it on the push event instead, and tells the request issues as well.
+ */
+static int relicense_local(struct post_state *st, const struct cl_push *push)
+{
+	const struct cl_approval_options *o = cl_policy_approvals(st->policy);
+	struct cl_approvals *store = NULL;
+	struct cl_license_diff d;
+	char *path = NULL, url[700];
+	size_t i;
+	int error, rc;
+
+	if (!st->fork[0])
+		return 0;
+	if ((error = cl_cla_store_path(&path, st->repo, cl_policy_cla(st->policy))) < 0)
+		return error;
+	if (hook_bot_target_configured(&st->target) && same_file(path, st->target.store))
+		goto done;
+	if ((error = cl_approvals_open(&store, path, 0)) == CL_ENOTFOUND) {
+		cl_error_clear();   /* no approvals kept here: none to send back */
+		error = 0;
+		goto done;
+	}
+	for (i = 0; error == 0 && i < push->count; i++) {
+		const struct cl_ref_update *u = &push->updates[i];
+		char hex[GIT_OID_HEXSZ + 1];
+
+		if ((rc = license_change(&d, st, u)) <= 0) {
+			error = rc;
+			continue;
+		}
+		git_oid_tostr(hex, sizeof(hex), &u->new_id);
+		snprintf(url, sizeof(url), "%s@%.12s (push to %s)", st->fork, hex, u->refname);
+		error = cl_approvals_relicense(store, strchr(st->fork, '/') + 1, &d, url,
+			(int64_t)o->expiry_days * 86400, (int64_t)time(NULL), relicense_said, NULL);
+	}
+done:
+	cl_approvals_free(store);
+	free(path);
+	return error;
+}
+
 static int ref_json(json_t **out, struct post_state *st, const struct cl_push *push,
 	const struct cl_ref_update *u)
 {
@@ -305,6 +406,7 @@ static int ref_json(json_t **out, struct post_state *st, const struct cl_push *p
 		}
 	}
 	if ((error = commits_json(obj, st->repo, &u->new_id, hide, nhide)) < 0 ||
+	    (error = license_json(obj, st, u)) < 0 ||
 	    (cl_policy_deps(st->policy)->enabled && (error = deps_json(obj, st->repo, &u->new_id)) < 0) ||
 	    (cl_policy_headers(st->policy)->enabled &&
 	     (error = headers_json(obj, st, &u->new_id, u->refname)) < 0))
@@ -461,6 +563,10 @@ static void post_run(const struct cl_push *push, const char *input, size_t len)
 		say("post-receive: %s (the bot is not told of this push)", cl_error_last());
 		goto done;
 	}
+	if ((error = cl_approval_outbound(st.fork, sizeof(st.fork), st.repo, st.policy)) <= 0)
+		st.fork[0] = '\0';
+	if (error < 0 || relicense_local(&st, push) < 0)
+		say("post-receive: approvals were not sent back to review: %s", cl_error_last());
 	if (!hook_bot_target_configured(&st.target))
 		goto done;   /* no bot: nothing to hand over */
 	if (cl_identity_resolve(&st.pusher, cl_policy_identity(st.policy), env_get, NULL) < 0 ||

@@ -319,6 +319,14 @@ static int record_uses(struct cl_check_ctx *ctx, struct cl_approvals *store,
 	return 0;
 }
 
+int cl_approval_outbound(char *name, size_t size, git_repository *repo,
+	const struct cl_policy *policy)
+{
+	if (!cl_approval_check_enabled(policy) || repo_name(name, size, repo) < 0)
+		return 0;   /* no repository to name: nothing is outbound */
+	return cl_pattern_list_match(&cl_policy_approvals(policy)->outbound_repos, name);
+}
+
 int cl_approval_run(struct cl_check_ctx *ctx)
 {
 	const struct cl_approval_options *o = cl_policy_approvals(ctx->policy);
@@ -330,9 +338,9 @@ int cl_approval_run(struct cl_check_ctx *ctx)
 	size_t i, j, use_count = 0, lines = 0;
 	int error, rc, major;
 
-	if (!ctx->repo || repo_name(name, sizeof(name), ctx->repo) < 0)
-		return 0;   /* no repository to name: nothing is outbound */
-	if ((rc = cl_pattern_list_match(&o->outbound_repos, name)) <= 0)
+	if (!ctx->repo)
+		return 0;   /* commits from nowhere: nothing is outbound */
+	if ((rc = cl_approval_outbound(name, sizeof(name), ctx->repo, ctx->policy)) <= 0)
 		return rc;
 	short_name = strchr(name, '/') + 1;
 	for (i = 0; i < ctx->commit_count; i++)
@@ -574,4 +582,73 @@ int cl_approval_license_differs(char *why, size_t size, const struct cl_license_
 		}
 	}
 	return 0;
+}
+
+/* ---- sending approvals back to review ----------------------------------------- */
+
+struct relicense_row {
+	int64_t id;
+	char license[256];
+};
+
+struct relicense_scan {
+	const char *repo;              /* the upstream's name */
+	struct relicense_row *rows;
+	size_t count, alloc;
+};
+
+static int relicense_collect(const struct cl_approval *a, void *payload)
+{
+	struct relicense_scan *s = payload;
+
+	if (!a->upstream_repo || strcasecmp(a->upstream_repo, s->repo))
+		return 0;
+	if (s->count == s->alloc) {
+		size_t n = s->alloc ? s->alloc * 2 : 8;
+		struct relicense_row *r = realloc(s->rows, n * sizeof(*r));
+		if (!r)
+			return cl_error_set("out of memory");
+		s->rows = r;
+		s->alloc = n;
+	}
+	s->rows[s->count].id = a->id;
+	snprintf(s->rows[s->count].license, sizeof(s->rows[0].license), "%s",
+		a->license ? a->license : "");
+	s->count++;
+	return 0;
+}
+
+int cl_approvals_relicense(struct cl_approvals *store, const char *upstream,
+	const struct cl_license_diff *d, const char *url, int64_t default_expiry, int64_t now,
+	cl_approval_relicensed_cb moved, void *payload)
+{
+	struct relicense_scan scan;
+	char why[512];
+	size_t i;
+	int error;
+
+	if (!d->file[0] && d->id_count == 0)
+		return 0;   /* nothing about licensing changed */
+	memset(&scan, 0, sizeof(scan));
+	scan.repo = upstream;
+	/* collected first: moving records while the listing's statement is open would not be safe */
+	if ((error = cl_approvals_foreach(store, CL_APPROVAL_APPROVED, relicense_collect, &scan)) < 0)
+		goto done;
+	for (i = 0; i < scan.count; i++) {
+		struct cl_approval_decision dec = CL_APPROVAL_DECISION_INIT;
+
+		if (!cl_approval_license_differs(why, sizeof(why), d,
+				scan.rows[i].license[0] ? scan.rows[i].license : NULL))
+			continue;
+		dec.actor = "clearance";
+		dec.url = url;
+		dec.message = why;
+		if ((error = cl_approval_transition(store, scan.rows[i].id, CL_APPROVAL_NEEDS_RE_REVIEW,
+				&dec, default_expiry, now)) < 0 ||
+		    (moved && (error = moved(scan.rows[i].id, why, payload)) < 0))
+			goto done;
+	}
+done:
+	free(scan.rows);
+	return error;
 }

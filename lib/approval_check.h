@@ -12,6 +12,8 @@
 #ifndef CL_APPROVAL_CHECK_H
 #define CL_APPROVAL_CHECK_H
 
+#include <stdint.h>
+
 #include "check.h"
 
 /* Enabled with approvals.enabled, outbound_repos and employee_domains all set. */
@@ -57,6 +59,32 @@ int cl_approval_license_diff(struct cl_license_diff *out, git_repository *repo,
  */
 int cl_approval_license_differs(char *why, size_t size, const struct cl_license_diff *d,
 	const char *license);
+
+/*
+ * Is `repo` an outbound repository of `policy` (approvals enabled, its
+ * name matching approvals.outbound_repos)? Its "owner/name" (as
+ * cl_approval_run names it) goes to `name`. @return 1, 0, or < 0
+ */
+int cl_approval_outbound(char *name, size_t size, git_repository *repo,
+	const struct cl_policy *policy);
+
+struct cl_approvals;
+
+/* Told of each record cl_approvals_relicense moved, with why; < 0 stops. */
+typedef int (*cl_approval_relicensed_cb)(int64_t id, const char *why, void *payload);
+
+/*
+ * The upstream project `upstream` (its name, as approvals record it)
+ * changed licensing as `d` says: every approved record for it whose
+ * license `d` differs from moves to needs-re-review, audited as
+ * "clearance" with `url` and why; `moved` (may be NULL) hears of each.
+ * Used by the hooks (a push syncing the fork) and by the bot (pull
+ * requests, forge pushes, hosted pushes), so both decide alike.
+ * @return 0, or < 0 (what was moved stays moved)
+ */
+int cl_approvals_relicense(struct cl_approvals *store, const char *upstream,
+	const struct cl_license_diff *d, const char *url, int64_t default_expiry, int64_t now,
+	cl_approval_relicensed_cb moved, void *payload);
 
 /* Is `email`'s domain one of `domains` ("example.com", "*.example.com")? 1 / 0 */
 int cl_approval_is_employee(const char *email, char *const *domains, size_t count);

@@ -39,6 +39,7 @@ void cl_push_event_free(struct cl_push_event *ev)
 		cl_findings_free(r->findings);
 		strings_free(r->deps, r->dep_count);
 		strings_free(r->header_failing, r->header_failing_count);
+		free(r->license_upstream);
 		for (j = 0; j < r->commit_count; j++) {
 			free(r->commits[j].id);
 			free(r->commits[j].author);
@@ -247,6 +248,45 @@ static int commits_read(struct cl_push_event_ref *r, const json_t *list, const c
 	return 0;
 }
 
+/* "license_change": a bounded copy into the comparison's fixed fields. */
+static int license_read(struct cl_push_event_ref *r, const json_t *obj, const char *where)
+{
+	const json_t *lc = json_object_get(obj, "license_change"), *ids, *id;
+	char *file = NULL;
+	size_t i;
+	int error;
+
+	if (!lc)
+		return 0;
+	if (!json_is_object(lc))
+		return cl_error_setc(CL_EINVALID, "%s: 'license_change' is not an object", where);
+	if ((error = get_string(&r->license_upstream, lc, "upstream", 1, where)) < 0 ||
+	    (error = get_string(&file, lc, "file", 0, where)) < 0)
+		return error;
+	if (!r->license_upstream[0] || strchr(r->license_upstream, '/') ||
+	    (file && strlen(file) >= sizeof(r->license.file))) {
+		free(file);
+		return cl_error_setc(CL_EINVALID, "%s: 'license_change' names no upstream project or "
+			"too long a file", where);
+	}
+	snprintf(r->license.file, sizeof(r->license.file), "%s", file ? file : "");
+	free(file);
+	ids = json_object_get(lc, "ids");
+	if (ids && (!json_is_array(ids) || json_array_size(ids) > CL_LICENSE_DIFF_IDS))
+		return cl_error_setc(CL_EINVALID, "%s: 'license_change.ids' is not a list of at most "
+			"%d ids", where, CL_LICENSE_DIFF_IDS);
+	json_array_foreach(ids, i, id) {
+		const char *s = json_string_value(id);
+		if (!s || !*s || strlen(s) != json_string_length(id) ||
+		    strlen(s) >= sizeof(r->license.ids[0]))
+			return cl_error_setc(CL_EINVALID, "%s: entry %zu of 'license_change.ids' is not "
+				"a license id", where, i);
+		memcpy(r->license.ids[i], s, strlen(s) + 1);
+		r->license.id_count++;
+	}
+	return 0;
+}
+
 static int ref_read(struct cl_push_event_ref *r, const json_t *obj, size_t index)
 {
 	const json_t *findings, *f;
@@ -275,7 +315,8 @@ static int ref_read(struct cl_push_event_ref *r, const json_t *obj, size_t index
 	if ((error = get_strings(&r->deps, &r->dep_count, &r->deps_known, obj, "deps", where)) < 0 ||
 	    (error = get_strings(&r->header_failing, &r->header_failing_count, &r->headers_known, obj,
 			"header_failing", where)) < 0 ||
-	    (error = commits_read(r, json_object_get(obj, "commits"), where)) < 0)
+	    (error = commits_read(r, json_object_get(obj, "commits"), where)) < 0 ||
+	    (error = license_read(r, obj, where)) < 0)
 		return error;
 	r->commits_truncated = json_is_true(json_object_get(obj, "commits_truncated"));
 	return 0;

@@ -27,13 +27,18 @@
  *               deps: ["npm:left-pad", ...] every dependency at `after`
  *               (absent: not known), header_failing: [paths] every file
  *               at `after` failing the header check (absent: not known),
- *               commits: [{id, author, email, time}], commits_truncated}]
+ *               commits: [{id, author, email, time}], commits_truncated,
+ *               license_change: {upstream, file, ids} when the ref is of an
+ *               outbound fork and the push changed a license file ("file")
+ *               or added SPDX ids ("ids", at most CL_LICENSE_DIFF_IDS);
+ *               "upstream" is the upstream project's name (optional)}]
  */
 #ifndef CL_PUSH_EVENT_H
 #define CL_PUSH_EVENT_H
 
 #include <stddef.h>
 
+#include "approval_check.h"
 #include "finding.h"
 
 #define CL_PUSH_EVENT_VERSION 1
@@ -60,6 +65,8 @@ struct cl_push_event_ref {
 	struct cl_push_event_commit *commits;
 	size_t commit_count;
 	int commits_truncated;
+	char *license_upstream;          /* NULL: no license_change */
+	struct cl_license_diff license;  /* what changed, as the hook compared it */
 };
 
 /* A decoded event; every string is owned by it. Absent optional strings are NULL. */

@@ -535,6 +535,7 @@ static void pull_request_by(const char *email, const char *branch, const char *w
 static void test_pull_request_outbound(void **state)
 {
 	char base[128];
+	int i;
 	(void)state;
 
 	/* The fork, served by git daemon as the forge's git side. */
@@ -575,6 +576,22 @@ static void test_pull_request_outbound(void **state)
 	/* not a member of it: not covered */
 	pull_request_as("pat@acme.example", "pat", "not-member", "failure");
 	/*
+	 * "Until the next major release": covered while the fork's tags stay
+	 * on major 2; the mirror fetches the outbound fork's tags, so the
+	 * synced v3.0.0 ends it.
+	 */
+	sh("%s approvals --store %s/data/clearance.db --actor mo request --upstream "
+	   "https://github.com/libgit2/libgit2 --license MIT --requester mo --email mo@acme.example "
+	   "--upstream-version v2.1.0 >/dev/null && %s approvals --store %s/data/clearance.db "
+	   "--actor olivia approve 5 --scope major >/dev/null", clearance_bin, root, clearance_bin,
+	   root);
+	sh("cd %s/work && git tag v2.4.0 main && git push -q ../forge/acme-forks/libgit2.git v2.4.0",
+	   root);
+	pull_request_by("mo@acme.example", "major-2", "success");
+	sh("cd %s/work && git tag v3.0.0 main && git push -q ../forge/acme-forks/libgit2.git v3.0.0",
+	   root);
+	pull_request_by("mo@acme.example", "major-3", "failure");
+	/*
 	 * A pull request that relicenses a file: approvals for libgit2 that
 	 * recorded MIT go back to review, and their request issues say so.
 	 */
@@ -601,6 +618,47 @@ static void test_pull_request_outbound(void **state)
 		sh_out(out, sizeof(out), "%s approvals --store %s/data/clearance.db show 4", clearance_bin,
 			root);
 		assert_non_null(strstr(out, "approval #4: needs-re-review"));
+	}
+	/*
+	 * Syncing the fork with an upstream that relicensed (a push to its
+	 * main changing LICENSE, by the upstream's author) sends the approvals
+	 * of that upstream back to review too.
+	 */
+	{
+		char out[8192], before[64], after[64];
+		json_t *p;
+
+		sh("%s approvals --store %s/data/clearance.db --actor ann request --upstream "
+		   "https://github.com/libgit2/libgit2 --license MIT --requester ann "
+		   "--email ann@acme.example >/dev/null && %s approvals --store %s/data/clearance.db "
+		   "--actor olivia approve 6 --scope project >/dev/null", clearance_bin, root,
+		   clearance_bin, root);
+		sh_out(before, sizeof(before), "git -C %s/work rev-parse main | tr -d '\n'", root);
+		sh("cd %s/work && git checkout -q main && printf 'Business Source License 1.1\n' > LICENSE && "
+		   "git add LICENSE && git -c user.email=up@upstream.org commit -q -s -m 'Relicense' && "
+		   "git push -q ../forge/acme-forks/libgit2.git main", root);
+		sh_out(after, sizeof(after), "git -C %s/work rev-parse main | tr -d '\n'", root);
+		p = fixture("push.json");
+		json_object_del(p, "installation");
+		snprintf(out, sizeof(out), "git://127.0.0.1:%d/acme-forks/libgit2.git", daemon_.port);
+		json_object_set_new(json_object_get(p, "repository"), "full_name",
+			json_string("acme-forks/libgit2"));
+		json_object_set_new(json_object_get(p, "repository"), "clone_url", json_string(out));
+		json_object_set_new(p, "ref", json_string("refs/heads/main"));
+		json_object_set_new(p, "before", json_string(before));
+		json_object_set_new(p, "after", json_string(after));
+		deliver("push", p);
+		json_decref(p);
+		for (i = 0; i < 300; i++) {
+			sh_out(out, sizeof(out), "%s approvals --store %s/data/clearance.db show 6",
+				clearance_bin, root);
+			if (strstr(out, "approval #6: needs-re-review"))
+				break;
+			usleep(100000);
+		}
+		assert_non_null(strstr(out, "approval #6: needs-re-review"));
+		assert_non_null(strstr(out, "the license file 'LICENSE' changed"));
+		assert_non_null(strstr(out, "acme-forks/libgit2@"));
 	}
 	git_daemon_stop(&daemon_);
 	standin_assert_clean(&forge, NULL);

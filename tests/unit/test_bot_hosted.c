@@ -43,7 +43,8 @@ static void bot_start(void)
 	int i;
 
 	snprintf(policy, sizeof(policy), "%s/bot-policy.yml", root);
-	write_file(policy, "dco:\n  enabled: true\n");
+	write_file(policy, "dco:\n  enabled: true\n"
+		"approvals:\n  enabled: true\n  repository: ospo/approvals\n  approvers: [olivia]\n");
 	snprintf(cfg, sizeof(cfg), "%s/bot.yml", root);
 	/* the first start picks a port; restarts keep it, since the hooks know it */
 	snprintf(text, sizeof(text),
@@ -138,7 +139,11 @@ static int setup(void **state)
 		"deps:\n  enabled: true\n  on_new: review\n  on_unknown_license: notice\n"
 		"overrides:\n  admins: [%s]\n"
 		"bot:\n  name: app\n  commit_url: https://git.example.com/app/commit/\n"
-		"  labels: [ospo]\n", me());
+		"  labels: [ospo]\n"
+		/* a fork of an upstream "app"; its approvals are the bot's */
+		"cla:\n  store: %s/data/clearance.db\n"
+		"approvals:\n  enabled: true\n  approvers: [olivia]\n  outbound_repos: [srv/app]\n"
+		"  employee_domains: [acme.example]\n", me(), root);
 	snprintf(base, sizeof(base), "%s/policy.yml", root);
 	write_file(base, text);
 	snprintf(base, sizeof(base), "%s/srv", root);
@@ -418,6 +423,53 @@ static void test_store_mode(void **state)
 	standin_assert_clean(&forge, NULL);
 }
 
+/*
+ * The hosted fork syncs with an upstream that changed its LICENSE: the
+ * hook compares, the push event says so, and the bot sends the approval
+ * for that upstream back to review in its store (the one the hooks enforce
+ * from here, so the hook leaves it to the bot: the audit row is the bot's,
+ * naming the repository as the event does).
+ */
+static void test_relicense_sync(void **state)
+{
+	char out[8192];
+	int i;
+	(void)state;
+
+	sh("%s approvals --store %s/data/clearance.db --actor dev request --upstream "
+	   "https://github.com/upstream/app --license MIT --requester dev --email dev@acme.example "
+	   ">/dev/null && %s approvals --store %s/data/clearance.db --actor olivia approve 1 "
+	   "--scope project >/dev/null", clearance_bin, root, clearance_bin, root);
+	assert_int_equal(push("printf 'Business Source License 1.1\\n' > LICENSE", NULL), 0);
+	for (i = 0; i < 300; i++) {
+		sh_out(out, sizeof(out), "%s approvals --store %s/data/clearance.db show 1",
+			clearance_bin, root);
+		if (strstr(out, "approval #1: needs-re-review"))
+			break;
+		usleep(100000);
+	}
+	assert_non_null(strstr(out, "approval #1: needs-re-review"));
+	assert_non_null(strstr(out, "clearance approved -> needs-re-review  app@"));
+	assert_non_null(strstr(out, "(push to refs/heads/main)  the license file 'LICENSE' changed"));
+	/* approved again: pushes that leave licensing as approved move nothing */
+	sh("%s approvals --store %s/data/clearance.db --actor olivia approve 1 --scope project "
+	   ">/dev/null", clearance_bin, root);
+	assert_int_equal(push("echo more >> README", NULL), 0);
+	assert_int_equal(push("printf '// SPDX-License-Identifier: MIT\\nint x;\\n' > x.c", NULL), 0);
+	/* the events of those pushes are processed in order before this one's */
+	assert_int_equal(push("printf '// SPDX-License-Identifier: MIT\\nint y;\\n' > y.c", NULL), 0);
+	for (i = 0; i < 300; i++) {
+		sh_out(out, sizeof(out), "{ %s deliveries --data-dir %s/data list --state queued; "
+			"%s deliveries --data-dir %s/data list --state running; } | grep -c push- || true",
+			clearance_bin, root, clearance_bin, root);
+		if (!strcmp(out, "0\n"))
+			break;
+		usleep(100000);
+	}
+	sh_out(out, sizeof(out), "%s approvals --store %s/data/clearance.db show 1", clearance_bin, root);
+	assert_non_null(strstr(out, "approval #1: approved"));
+}
+
 /* POST /events/push trusts nothing unsigned, and the id header must be the event's. */
 static long post_event(const char *body, const char *secret, const char *id)
 {
@@ -497,6 +549,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_corrupt_spool_file),
 		cmocka_unit_test(test_override_recorded),
 		cmocka_unit_test(test_store_mode),
+		cmocka_unit_test(test_relicense_sync),
 		cmocka_unit_test(test_events_route),
 		cmocka_unit_test(test_issue_people),
 	};

@@ -283,6 +283,20 @@ static void test_parse_table(void **state)
 		{ "{\"type\": \"clearance.push\", \"version\": 1, \"id\": \"a\", \"repository\": \"r\", "
 		  "\"tracker\": \"nope\", \"refs\": []}", "tracker" },
 		{ "{\"type\": \"clearance.push\", \"version\": 1, \"id\": \"a\", \"repository\": \"r\", "
+		  "\"refs\": [{\"ref\": \"refs/x\", \"before\": \"" SHA_A "\", \"after\": \"" SHA_A "\", "
+		  "\"license_change\": {\"file\": \"LICENSE\"}}]}", "'upstream'" },
+		{ "{\"type\": \"clearance.push\", \"version\": 1, \"id\": \"a\", \"repository\": \"r\", "
+		  "\"refs\": [{\"ref\": \"refs/x\", \"before\": \"" SHA_A "\", \"after\": \"" SHA_A "\", "
+		  "\"license_change\": {\"upstream\": \"o/x\"}}]}", "names no upstream" },
+		{ "{\"type\": \"clearance.push\", \"version\": 1, \"id\": \"a\", \"repository\": \"r\", "
+		  "\"refs\": [{\"ref\": \"refs/x\", \"before\": \"" SHA_A "\", \"after\": \"" SHA_A "\", "
+		  "\"license_change\": {\"upstream\": \"x\", \"ids\": [\"a\", \"b\", \"c\", \"d\", "
+		  "\"e\", \"f\", \"g\", \"h\", \"i\", \"j\", \"k\", \"l\", \"m\", \"n\", \"o\", "
+		  "\"p\", \"q\"]}}]}", "at most 16 ids" },
+		{ "{\"type\": \"clearance.push\", \"version\": 1, \"id\": \"a\", \"repository\": \"r\", "
+		  "\"refs\": [{\"ref\": \"refs/x\", \"before\": \"" SHA_A "\", \"after\": \"" SHA_A "\", "
+		  "\"license_change\": {\"upstream\": \"x\", \"ids\": [\"\"]}}]}", "not a license id" },
+		{ "{\"type\": \"clearance.push\", \"version\": 1, \"id\": \"a\", \"repository\": \"r\", "
 		  "\"refs\": []}", NULL },
 	};
 	size_t i;
@@ -317,6 +331,21 @@ static void test_parse_table(void **state)
 		assert_string_equal(ev->refs[0].commits[0].email, "ann@example.com");
 		cl_push_event_free(ev);
 		free(text);
+	}
+	{
+		static const char body[] = "{\"type\": \"clearance.push\", \"version\": 1, \"id\": \"a\", "
+			"\"repository\": \"r\", \"refs\": [{\"ref\": \"refs/heads/main\", \"before\": \""
+			SHA_A "\", \"after\": \"" SHA_A "\", \"license_change\": {\"upstream\": \"redis\", "
+			"\"file\": \"LICENSE\", \"ids\": [\"SSPL-1.0\", \"BUSL-1.1\"]}}, {\"ref\": "
+			"\"refs/heads/b\", \"before\": \"" SHA_A "\", \"after\": \"" SHA_A "\"}]}";
+		struct cl_push_event *ev = NULL;
+		assert_int_equal(cl_push_event_parse(&ev, body, strlen(body)), 0);
+		assert_string_equal(ev->refs[0].license_upstream, "redis");
+		assert_string_equal(ev->refs[0].license.file, "LICENSE");
+		assert_int_equal(ev->refs[0].license.id_count, 2);
+		assert_string_equal(ev->refs[0].license.ids[1], "BUSL-1.1");
+		assert_null(ev->refs[1].license_upstream);
+		cl_push_event_free(ev);
 	}
 }
 
