@@ -87,12 +87,14 @@ static const struct key keys[] = {
 	{ "github", "app_id", K_LLONG, GH(app_id), 1, LLONG_MAX, NULL },
 	{ "github", "private_key_path", K_STRING, GH(private_key_path), 0, 0, NULL },
 	{ "github", "installation_id", K_LLONG, GH(installation_id), 1, LLONG_MAX, NULL },
+	{ "github", "team_cache_seconds", K_UINT, GH(team_cache_seconds), 0, 86400, NULL },
 	{ "gitea", "kind", K_STRING, GT(kind), 0, 0, "write gitea or forgejo" },
 	{ "gitea", "webhook_secret", K_STRING, GT(webhook_secret), 0, 0, NULL },
 	{ "gitea", "webhook_secret_file", K_SECRET_FILE, GT(webhook_secret), 0, 0, NULL },
 	{ "gitea", "base_url", K_STRING, GT(base_url), 0, 0, URL_HINT },
 	{ "gitea", "token", K_STRING, GT(token), 0, 0, NULL },
 	{ "gitea", "token_file", K_SECRET_FILE, GT(token), 0, 0, NULL },
+	{ "gitea", "team_cache_seconds", K_UINT, GT(team_cache_seconds), 0, 86400, NULL },
 };
 
 static const char *sections[] = { "limits", "workers", "github", "gitea" };
@@ -431,6 +433,9 @@ static int config_defaults(struct cl_bot_config *cfg)
 	cfg->retry_base_ms = 1000;
 	cfg->retry_max_ms = 300000;
 	cfg->lease_seconds = 600;
+	/* an approver taken out of a team keeps its powers at most this long */
+	cfg->github.team_cache_seconds = 300;
+	cfg->gitea.team_cache_seconds = 300;
 	return 0;
 }
 

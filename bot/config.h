@@ -30,6 +30,7 @@ struct cl_bot_forge_config {
 	long long app_id;        /* GitHub App id; 0 when none */
 	char *private_key_path;  /* the App's PEM key */
 	long long installation_id;  /* the App's installation; 0: from each delivery's payload */
+	unsigned int team_cache_seconds;  /* team listings kept (forge.h), 300; 0: none */
 };
 
 struct cl_bot_config {

@@ -49,6 +49,7 @@ static int bot_forge(struct cl_forge **out, const struct cl_bot_forge_config *fc
 		opts.installation_id = fc->installation_id ? installation : NULL;
 	}
 	opts.user_agent = "clearance-bot";
+	opts.team_cache_seconds = fc->team_cache_seconds;
 	return cl_forge_new(out, &opts);
 }
 

@@ -19,6 +19,9 @@
 
 /* ---- lifecycle ---- */
 
+/* Teams whose listings the cache keeps at once; an OSPO names a handful. */
+#define FORGE_TEAMS_KEPT 256
+
 int cl_forge_new(struct cl_forge **out, const struct cl_forge_options *opts)
 {
 	struct cl_http_options hopts = CL_HTTP_OPTIONS_INIT;
@@ -73,6 +76,9 @@ int cl_forge_new(struct cl_forge **out, const struct cl_forge_options *opts)
 	if (f->per_page > f->ops->max_per_page)
 		f->per_page = f->ops->max_per_page;
 	f->max_pages = opts->max_pages ? opts->max_pages : 100;
+	if (opts->team_cache_seconds &&
+	    (error = cl_team_cache_new(&f->teams, opts->team_cache_seconds, FORGE_TEAMS_KEPT)) < 0)
+		goto done;
 
 	hopts.user_agent = opts->user_agent;
 	hopts.connect_timeout_ms = opts->connect_timeout_ms;
@@ -107,6 +113,7 @@ void cl_forge_free(struct cl_forge *f)
 		free(f->token);
 	}
 	cl_github_app_free(f->app);
+	cl_team_cache_free(f->teams);
 	cl_http_client_free(f->http);
 	free(f->base);
 	free(f);
@@ -930,12 +937,86 @@ int cl_forge_label_remove(struct cl_forge *f, const struct cl_forge_repo *repo,
 	return f->ops->label_remove(f, repo, number, label);
 }
 
+/* A team's logins as the forge lists them, for the cache. */
+struct team_listing {
+	char **logins;
+	size_t count, alloc;
+};
+
+static int team_listing_add(const char *login, void *payload)
+{
+	struct team_listing *l = payload;
+
+	if (l->count == l->alloc) {
+		size_t n = l->alloc ? l->alloc * 2 : 16;
+		char **p = realloc(l->logins, n * sizeof(*p));
+		if (!p)
+			return cl_error_set("out of memory");
+		l->logins = p;
+		l->alloc = n;
+	}
+	if (!(l->logins[l->count] = strdup(login)))
+		return cl_error_set("out of memory");
+	l->count++;
+	return 0;
+}
+
+static int team_replay(char *const *logins, size_t count, cl_forge_login_cb cb, void *payload)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < count; i++)
+		if ((rc = cb(logins[i], payload)) != 0)
+			return rc;
+	return 0;
+}
+
+/* List the team into the cache, then walk what was listed. */
+static int team_members_cached(struct cl_forge *f, const char *org, const char *team,
+	const char *key, cl_forge_login_cb cb, void *payload)
+{
+	struct team_listing l = { NULL, 0, 0 };
+	char **logins = NULL;
+	size_t i;
+	int exists = 1, error;
+
+	if ((error = cl_team_cache_get(&logins, &exists, f->teams, key, forge_now(f))) == 1) {
+		for (i = 0; logins[i]; i++)
+			;
+		error = exists ? team_replay(logins, i, cb, payload) :
+			cl_error_setc(CL_ENOTFOUND, "%s: no team '%s'", f->ops->name, key);
+		cl_team_cache_logins_free(logins);
+		return error;
+	}
+	if (error < 0)
+		return error;
+	error = f->ops->team_members(f, org, team, team_listing_add, &l);
+	if (error == CL_ENOTFOUND)
+		exists = 0;
+	else if (error < 0)
+		goto done;
+	if ((error = cl_team_cache_put(f->teams, key, l.logins, l.count, exists, forge_now(f))) < 0)
+		goto done;
+	error = exists ? team_replay(l.logins, l.count, cb, payload) :
+		cl_error_setc(CL_ENOTFOUND, "%s: no team '%s'", f->ops->name, key);
+done:
+	for (i = 0; i < l.count; i++)
+		free(l.logins[i]);
+	free(l.logins);
+	return error;
+}
+
 int cl_forge_team_members_foreach(struct cl_forge *f, const char *org,
 	const char *team, cl_forge_login_cb cb, void *payload)
 {
+	char key[512];
+
 	if (!forge_valid_segment(org) || !forge_valid_segment(team))
 		return cl_error_setc(CL_EINVALID, "invalid team '%s/%s'", org ? org : "", team ? team : "");
-	return f->ops->team_members(f, org, team, cb, payload);
+	if (!f->teams || (size_t)snprintf(key, sizeof(key), "%s/%s", org, team) >= sizeof(key))
+		return f->ops->team_members(f, org, team, cb, payload);
+	return team_members_cached(f, org, team, key, cb, payload);
 }
 
 /* ---- git access ---- */

@@ -58,10 +58,11 @@ struct cl_forge_options {
 	const struct cl_http_sys *sys; /* injectable sleep and clock; NULL: real */
 	cl_http_log_cb log;            /* redacted one-line logs; NULL: none */
 	void *log_payload;
+	unsigned int team_cache_seconds;  /* team listings kept this long (team_cache.h); 0: none */
 };
 
 #define CL_FORGE_OPTIONS_INIT { CL_FORGE_KIND_GITHUB, NULL, NULL, NULL, NULL, NULL, NULL, \
-	0, 0, 3, 0, 0, NULL, NULL, NULL }
+	0, 0, 3, 0, 0, NULL, NULL, NULL, 0 }
 
 /* A repository on the forge. Borrowed strings. */
 struct cl_forge_repo {
@@ -273,8 +274,9 @@ typedef int (*cl_forge_login_cb)(const char *login, void *payload);
 
 /*
  * Walk the logins of team `team` (GitHub: its slug; Gitea: its name) of
- * organisation `org`. @return 0, the callback's non-zero value,
- * CL_ENOTFOUND (no such team), or an error
+ * organisation `org`; with team_cache_seconds, from a listing at most that
+ * old. @return 0, the callback's non-zero value, CL_ENOTFOUND (no such
+ * team), or an error
  */
 int cl_forge_team_members_foreach(struct cl_forge *forge, const char *org,
 	const char *team, cl_forge_login_cb cb, void *payload);

@@ -8,6 +8,7 @@
 #include "forge.h"
 #include "buf.h"
 #include "github_app.h"
+#include "team_cache.h"
 
 #include <jansson.h>
 
@@ -53,6 +54,7 @@ struct cl_forge {
 	const struct cl_http_sys *sys;
 	unsigned int per_page;
 	unsigned int max_pages;
+	struct cl_team_cache *teams;  /* NULL: every question lists the team */
 };
 
 /* Append "BASE/repos/OWNER/NAME" with both names percent-encoded. */

@@ -22,7 +22,7 @@
  *        "count": N, "retry_after": "1"?, "ratelimit_reset": EPOCH?}
  *        the next `count` matching requests answer `status` (with
  *        Retry-After, or X-RateLimit-Remaining: 0 + X-RateLimit-Reset)
- *   POST /_standin/teams {"org", "slug", "members": [logins]}
+ *   POST /_standin/teams {"org", "slug", "members": [logins]} (again: new members)
  *   POST /_standin/pulls {"owner", "repo", "title", "base"?, "head"?} a pull
  *        request (it is listed among issues, as GitHub does); base and head
  *        ({ref, sha}) are what GET .../pulls/N answers, "commits" what
@@ -936,9 +936,20 @@ static void control(struct standin *st, struct req *rq, struct answer *a)
 		json_array_append(json_object_get(st->state, "faults"), rq->json);
 		set_answer(a, 201, json_object());
 	} else if (strcmp(rq->url, "/_standin/teams") == 0 && json_is_object(rq->json)) {
-		json_t *t = json_deep_copy(rq->json);
+		/* a team is one per org and slug: posting it again sets its members */
+		json_t *teams = json_object_get(st->state, "teams"), *t = json_deep_copy(rq->json), *old = NULL;
+		size_t i;
 		json_object_set_new(t, "id", json_integer(++st->next_id));
-		json_array_append_new(json_object_get(st->state, "teams"), t);
+		json_array_foreach(teams, i, old)
+			if (json_equal(json_object_get(old, "org"), json_object_get(t, "org")) &&
+			    json_equal(json_object_get(old, "slug"), json_object_get(t, "slug")))
+				break;
+		if (i < json_array_size(teams)) {
+			json_object_set(t, "id", json_object_get(old, "id"));
+			json_array_set_new(teams, i, t);
+		} else {
+			json_array_append_new(teams, t);
+		}
 		set_answer(a, 201, json_object());
 	} else if (strcmp(rq->url, "/_standin/pulls") == 0 && json_is_object(rq->json)) {
 		json_t *repo = repo_state(st, json_string_value(json_object_get(rq->json, "owner")),

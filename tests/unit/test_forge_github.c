@@ -268,6 +268,56 @@ static void test_team_members(void **state)
 	cl_buf_dispose(&b);
 }
 
+/*
+ * With team_cache_seconds, a team is listed once per lifetime however
+ * often it is asked about (every comment, every commit's author), a
+ * missing team included; an older listing is taken again.
+ */
+static void test_team_members_cached(void **state)
+{
+	struct ctx *c = *state;
+	struct cl_forge_options o = CL_FORGE_OPTIONS_INIT;
+	struct cl_forge *cached = NULL;
+	struct cl_buf b = CL_BUF_INIT;
+	int i;
+
+	o.base_url = c->s.base;
+	o.token = TEST_TOKEN;
+	o.per_page = 2;
+	o.sys = &c->sys;
+	o.team_cache_seconds = 300;
+	assert_int_equal(cl_forge_new(&cached, &o), 0);
+	cl_buf_init(&b, 0);
+	json_decref(standin_control(&c->s, "POST", "teams",
+		"{\"org\":\"octo-org\",\"slug\":\"ospo-approvers\",\"members\":[\"a1\",\"a2\",\"a3\"]}"));
+	for (i = 0; i < 3; i++) {
+		cl_buf_clear(&b);
+		assert_int_equal(cl_forge_team_members_foreach(cached, "octo-org", "ospo-approvers",
+			collect_login, &b), 0);
+		assert_string_equal(cl_buf_cstr(&b), "a1,a2,a3,");
+		assert_int_equal(cl_forge_team_members_foreach(cached, "octo-org", "nobody",
+			collect_login, &b), CL_ENOTFOUND);
+	}
+	assert_int_equal(standin_count(&c->s, "GET", "/teams/ospo-approvers/members"), 2);   /* two pages */
+	assert_int_equal(standin_count(&c->s, "GET", "/teams/nobody/members"), 1);
+	/* a1 leaves the team; the listing still holds until it is 300 seconds old */
+	json_decref(standin_control(&c->s, "POST", "teams",
+		"{\"org\":\"octo-org\",\"slug\":\"ospo-approvers\",\"members\":[\"a2\",\"a3\"]}"));
+	c->fs.now += 299;
+	cl_buf_clear(&b);
+	assert_int_equal(cl_forge_team_members_foreach(cached, "octo-org", "ospo-approvers",
+		collect_login, &b), 0);
+	assert_string_equal(cl_buf_cstr(&b), "a1,a2,a3,");
+	c->fs.now += 1;
+	cl_buf_clear(&b);
+	assert_int_equal(cl_forge_team_members_foreach(cached, "octo-org", "ospo-approvers",
+		collect_login, &b), 0);
+	assert_string_equal(cl_buf_cstr(&b), "a2,a3,");
+	assert_int_equal(standin_count(&c->s, "GET", "/teams/ospo-approvers/members"), 3);
+	cl_buf_dispose(&b);
+	cl_forge_free(cached);
+}
+
 static void test_check_with_token_is_status(void **state)
 {
 	struct ctx *c = *state;
@@ -640,6 +690,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_issue_lifecycle, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_labels, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_team_members, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_team_members_cached, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_check_with_token_is_status, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_app_check_run_annotations, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_enterprise_base, setup, teardown),
