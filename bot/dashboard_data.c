@@ -313,8 +313,8 @@ static int per_project(json_t *section, sqlite3 *db)
 
 	if (!list || json_object_set_new(section, "per_project", list) < 0)
 		return cl_error_set("out of memory");
-	if (sqlite3_prepare_v2(db, "SELECT repository, COUNT(DISTINCT commit_id), COUNT(DISTINCT "
-			"email), MAX(committed_at) FROM outbound_commits GROUP BY repository "
+	if (sqlite3_prepare_v2(db, "SELECT repository, COUNT(*), COUNT(DISTINCT email), "
+			"MAX(committed_at) FROM contributions GROUP BY repository "
 			"ORDER BY 2 DESC, 1 LIMIT ?1", -1, &st, NULL) != SQLITE_OK)
 		return cl_error_from_sqlite(db, "dashboard: contributions");
 	sqlite3_bind_int(st, 1, PROJECT_ROWS);
@@ -349,9 +349,8 @@ static int per_month(json_t *section, sqlite3 *db, int have_table, int64_t now)
 	if (!have_table)
 		goto rows;
 	if (sqlite3_prepare_v2(db, "SELECT strftime('%Y-%m', committed_at, 'unixepoch'), "
-			"COUNT(DISTINCT repository || ' ' || commit_id) FROM outbound_commits "
-			"WHERE committed_at >= ?1 AND committed_at <= ?2 GROUP BY 1", -1, &st,
-			NULL) != SQLITE_OK)
+			"COUNT(*) FROM contributions WHERE committed_at >= ?1 AND committed_at <= ?2 "
+			"GROUP BY 1", -1, &st, NULL) != SQLITE_OK)
 		return cl_error_from_sqlite(db, "dashboard: contributions per month");
 	sqlite3_bind_int64(st, 1, since);
 	sqlite3_bind_int64(st, 2, now);
@@ -385,16 +384,16 @@ static int contributions_section(json_t *data, sqlite3 *db, int64_t now)
 
 	if (!section || json_object_set_new(data, "contributions", section) < 0)
 		return cl_error_set("out of memory");
-	if (!has_table(db, "outbound_commits")) {
-		/* no hosted push was ever recorded: the chart still shows its 12 empty months */
+	if (!has_table(db, "contributions")) {
+		/* no approvals were ever kept here: the chart still shows its 12 empty months */
 		if (json_object_set_new(section, "per_project", json_array()) < 0)
 			return cl_error_set("out of memory");
 		if ((error = set_int(section, "total", 0)) < 0 || (error = set_int(section, "projects", 0)) < 0)
 			return error;
 		return per_month(section, db, 0, now);
 	}
-	if (sqlite3_prepare_v2(db, "SELECT COUNT(*), COUNT(DISTINCT repository) FROM (SELECT DISTINCT "
-			"repository, commit_id FROM outbound_commits)", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, "SELECT COUNT(*), COUNT(DISTINCT repository) FROM contributions",
+			-1, &st, NULL) != SQLITE_OK)
 		return cl_error_from_sqlite(db, "dashboard: contributions");
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		if ((error = set_int(section, "total", sqlite3_column_int64(st, 0))) == 0)

@@ -629,9 +629,9 @@ int cmd_approvals(int argc, char **argv)
 
 /*
  * Numbers the OSPO asks for: contributions per project, per engineer, per
- * month, from the outbound commits the hooks and the bot record (module
- * "outbound", bot/events.h) when that table exists; approvals by state and
- * those expiring within 30 days, from this module's tables.
+ * month, from the outbound commits the approval check recorded (hooks and
+ * bot alike, each with the approval that covered it when it was seen);
+ * approvals by state and those expiring within 30 days.
  */
 struct report {
 	sqlite3 *db;
@@ -678,24 +678,6 @@ static int report_rows(struct report *r, const char *key, const char *sql, int c
 	return error;
 }
 
-static int report_has_table(sqlite3 *db, const char *name)
-{
-	sqlite3_stmt *st = NULL;
-	int found = 0;
-	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1",
-			-1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-		found = sqlite3_step(st) == SQLITE_ROW;
-	}
-	sqlite3_finalize(st);
-	return found;
-}
-
-/* An outbound commit is covered by an approval in force for its author's email. */
-#define COVERED "(SELECT MIN(a.id) FROM approvals a WHERE a.email = o.email COLLATE NOCASE AND " \
-	"a.state = 'approved' AND a.decided_at <= o.committed_at AND " \
-	"(a.expires_at = 0 OR a.expires_at >= o.committed_at))"
-
 static int report_csv_section(struct cl_buf *out, const char *title, json_t *rows,
 	const char *const *names, int columns)
 {
@@ -737,15 +719,15 @@ int cmd_report(int argc, char **argv)
 	struct cl_approvals *store = NULL;
 	struct report r;
 	char *ops[1], *text = NULL;
-	int nops, error = 0, outbound;
+	int nops, error = 0;
 	int64_t now = ap_now();
 
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		printf("usage: clearance report contributions [--store PATH] --since YYYY-MM-DD "
 			"[--until YYYY-MM-DD] [--format text|csv|json]\n"
-			"Outbound contributions per project, per engineer and per month (from the outbound\n"
-			"commits the hooks and the bot record), approvals per project, by state, and those\n"
-			"expiring within 30 days.\n");
+			"Outbound contributions per project, per engineer and per month (the outbound\n"
+			"commits the approval check saw, in hooks and bot), approvals per project, by state,\n"
+			"and those expiring within 30 days.\n");
 		return CL_EXIT_OK;
 	}
 	if (cli_parse_options(argc - 1, argv + 1, opts, 4, ops, &nops, 1, "report") < 0)
@@ -771,25 +753,21 @@ int cmd_report(int argc, char **argv)
 		return ap_fail("cannot open the store");
 	r.db = cl_approvals_db(store);
 	r.root = json_pack("{s:s, s:s?}", "since", since, "until", until);
-	outbound = report_has_table(r.db, "outbound_commits");
 	if (!r.root) {
 		error = cl_error_set("out of memory");
 		goto done;
 	}
-	json_object_set_new(r.root, "outbound_commits", json_boolean(outbound));
-	if (outbound &&
-	    ((error = report_rows(&r, "per_project", "SELECT o.repository, COUNT(DISTINCT o.commit_id), "
-			"COUNT(DISTINCT o.email), COUNT(DISTINCT CASE WHEN " COVERED " IS NOT NULL THEN "
-			"o.commit_id END) FROM outbound_commits o WHERE o.committed_at BETWEEN ?1 AND ?2 "
-			"GROUP BY o.repository ORDER BY 2 DESC, 1", 4, proj)) < 0 ||
-	     (error = report_rows(&r, "per_engineer", "SELECT o.email, COUNT(DISTINCT o.commit_id), "
-			"COUNT(DISTINCT o.repository), COUNT(DISTINCT CASE WHEN " COVERED " IS NOT NULL "
-			"THEN o.commit_id END) FROM outbound_commits o WHERE o.committed_at BETWEEN ?1 AND ?2 "
-			"GROUP BY o.email ORDER BY 2 DESC, 1", 4, eng)) < 0 ||
-	     (error = report_rows(&r, "per_month", "SELECT strftime('%Y-%m', o.committed_at, "
-			"'unixepoch'), COUNT(DISTINCT o.commit_id), COUNT(DISTINCT CASE WHEN " COVERED
-			" IS NOT NULL THEN o.commit_id END) FROM outbound_commits o WHERE o.committed_at "
-			"BETWEEN ?1 AND ?2 GROUP BY 1 ORDER BY 1", 3, month)) < 0))
+	if ((error = report_rows(&r, "per_project", "SELECT repository, COUNT(*), "
+			"COUNT(DISTINCT email), SUM(approval IS NOT NULL) FROM contributions "
+			"WHERE committed_at BETWEEN ?1 AND ?2 GROUP BY repository ORDER BY 2 DESC, 1",
+			4, proj)) < 0 ||
+	    (error = report_rows(&r, "per_engineer", "SELECT email, COUNT(*), "
+			"COUNT(DISTINCT repository), SUM(approval IS NOT NULL) FROM contributions "
+			"WHERE committed_at BETWEEN ?1 AND ?2 GROUP BY email ORDER BY 2 DESC, 1",
+			4, eng)) < 0 ||
+	    (error = report_rows(&r, "per_month", "SELECT strftime('%Y-%m', committed_at, "
+			"'unixepoch'), COUNT(*), SUM(approval IS NOT NULL) FROM contributions "
+			"WHERE committed_at BETWEEN ?1 AND ?2 GROUP BY 1 ORDER BY 1", 3, month)) < 0)
 		goto done;
 	if ((error = report_rows(&r, "approvals_per_project", "SELECT upstream_host || '/' || "
 			"upstream_owner || '/' || upstream_repo, COUNT(*), SUM(state = 'approved'), "
@@ -814,11 +792,7 @@ int cmd_report(int argc, char **argv)
 		printf("%s\n", text);
 	} else {
 		struct cl_buf out = CL_BUF_INIT;
-		if (!outbound)
-			error = cl_buf_puts(&out, "# no outbound commits recorded in this store: "
-				"approvals only\n");
-		if (error == 0 && outbound &&
-		    ((error = report_csv_section(&out, "contributions per project",
+		if (((error = report_csv_section(&out, "contributions per project",
 				json_object_get(r.root, "per_project"), proj, 4)) < 0 ||
 		     (error = report_csv_section(&out, "contributions per engineer",
 				json_object_get(r.root, "per_engineer"), eng, 4)) < 0 ||

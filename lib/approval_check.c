@@ -231,66 +231,162 @@ static int add_finding(struct cl_check_ctx *ctx, const struct cl_commit *c, cons
 	return cl_findings_add(ctx->findings, &f);
 }
 
-/* A use of a "one contribution" approval, made once the push is accepted. */
-struct pending_use {
-	char *store_path, *use, *commit;
-	int64_t id, now;
+/*
+ * What judging a push writes to the store: the outbound commits seen (with
+ * the approval that covered each) and the "one contribution" approvals
+ * used up. Made at once where the commits already landed (the bot's
+ * review, post-receive), or kept in the front-end's pending list until the
+ * push is accepted (pre-receive), so a refused push writes nothing.
+ */
+struct write_use {
+	int64_t id;
+	char commit[CL_OID_HEXSZ + 1];   /* the first commit that used it */
 };
 
-static void pending_use_free(void *payload)
-{
-	struct pending_use *u = payload;
+struct approval_writes {
+	char *store_path, *repository, *upstream, *ref, *use;
+	int64_t now;
+	struct cl_commit *commits;   /* copies: the ctx's are borrowed */
+	int64_t *approvals;          /* per commit; 0: not covered */
+	size_t commit_count;
+	struct write_use *uses;
+	size_t use_count;
+	char *strings;               /* the commits' ids and names, in one block */
+};
 
-	free(u->store_path);
-	free(u->use);
-	free(u->commit);
-	free(u);
+static void writes_free(void *payload)
+{
+	struct approval_writes *w = payload;
+
+	if (!w)
+		return;
+	free(w->store_path);
+	free(w->repository);
+	free(w->upstream);
+	free(w->ref);
+	free(w->use);
+	free(w->commits);
+	free(w->approvals);
+	free(w->uses);
+	free(w->strings);
+	free(w);
 }
 
-static int pending_use_apply(void *payload)
+static int writes_new(struct approval_writes **out, const char *store_path, const char *repository,
+	const char *upstream, const char *ref, const char *use, size_t max_commits, int64_t now)
 {
-	struct pending_use *u = payload;
-	struct cl_approvals *store = NULL;
-	int error;
+	struct approval_writes *w = calloc(1, sizeof(*w));
 
-	if ((error = cl_approvals_open(&store, u->store_path, 0)) == 0)
-		error = cl_approval_use(store, u->id, u->use, u->commit, u->now);
-	cl_approvals_free(store);
-	if (error < 0)
-		error = cl_error_setc(error, "approval #%lld could not be marked as used by %s: %s",
-			(long long)u->id, u->use, cl_error_last());
+	if (!w || !(w->store_path = strdup(store_path)) || !(w->repository = strdup(repository)) ||
+	    !(w->upstream = strdup(upstream)) || (ref && !(w->ref = strdup(ref))) ||
+	    (use && !(w->use = strdup(use))) ||
+	    !(w->commits = calloc(max_commits ? max_commits : 1, sizeof(*w->commits))) ||
+	    !(w->approvals = calloc(max_commits ? max_commits : 1, sizeof(*w->approvals))) ||
+	    !(w->uses = calloc(max_commits ? max_commits : 1, sizeof(*w->uses)))) {
+		writes_free(w);
+		return cl_error_set("out of memory");
+	}
+	w->now = now;
+	*out = w;
+	return 0;
+}
+
+/* Seen: commit `c`, covered by `approval` (0: none). Its strings are copied once all are known. */
+static void writes_commit(struct approval_writes *w, const struct cl_commit *c, int64_t approval)
+{
+	w->commits[w->commit_count] = *c;
+	w->approvals[w->commit_count++] = approval;
+}
+
+/* The commits' borrowed strings, copied into one block, so the writes can outlive the ctx. */
+static int writes_own_strings(struct approval_writes *w)
+{
+	size_t i, size = 0;
+	char *p;
+
+	for (i = 0; i < w->commit_count; i++)
+		size += strlen(w->commits[i].author_name) + strlen(w->commits[i].author_email) + 2;
+	if (!(w->strings = p = malloc(size ? size : 1)))
+		return cl_error_set("out of memory");
+	for (i = 0; i < w->commit_count; i++) {
+		struct cl_commit *c = &w->commits[i];
+		size_t n = strlen(c->author_name) + 1, m = strlen(c->author_email) + 1;
+
+		memcpy(p, c->author_name, n);
+		c->author_name = p;
+		memcpy(p + n, c->author_email, m);
+		c->author_email = p + n;
+		p += n + m;
+		c->message = c->committer_name = c->committer_email = NULL;
+	}
+	return 0;
+}
+
+static int writes_apply_to(struct cl_approvals *store, const struct approval_writes *w)
+{
+	size_t i;
+	int error = 0;
+
+	for (i = 0; error == 0 && i < w->commit_count; i++) {
+		struct cl_contribution c;
+
+		memset(&c, 0, sizeof(c));
+		c.repository = w->repository;
+		c.commit = w->commits[i].id;
+		c.ref = w->ref;
+		c.upstream_repo = w->upstream;
+		c.author = w->commits[i].author_name;
+		c.email = w->commits[i].author_email;
+		c.committed_at = w->commits[i].time;
+		c.seen_at = w->now;
+		c.approval = w->approvals[i];
+		error = cl_approval_contribution_record(store, &c);
+	}
+	for (i = 0; error == 0 && i < w->use_count; i++)
+		if ((error = cl_approval_use(store, w->uses[i].id, w->use, w->uses[i].commit, w->now)) < 0)
+			error = cl_error_setc(error, "approval #%lld could not be marked as used by %s: %s",
+				(long long)w->uses[i].id, w->use, cl_error_last());
 	return error;
 }
 
-static int use_approval(struct cl_check_ctx *ctx, struct cl_approvals *store,
-	const char *store_path, int64_t id, const char *use, const char *commit, int64_t now)
+static int writes_apply(void *payload)
 {
-	struct pending_use *u;
+	const struct approval_writes *w = payload;
+	struct cl_approvals *store = NULL;
+	int error;
 
-	if (!ctx->env || !ctx->env->pending)
-		return cl_approval_use(store, id, use, commit, now);
-	if ((u = calloc(1, sizeof(*u))) == NULL ||
-	    (u->store_path = strdup(store_path)) == NULL || (u->use = strdup(use)) == NULL ||
-	    (u->commit = strdup(commit)) == NULL) {
-		if (u)
-			pending_use_free(u);
-		return cl_error_set("out of memory");
+	if ((error = cl_approvals_open(&store, w->store_path, 0)) == 0)
+		error = writes_apply_to(store, w);
+	cl_approvals_free(store);
+	return error < 0 ? cl_error_setc(error, "the outbound commits of %s were not recorded: %s",
+		w->repository, cl_error_last()) : 0;
+}
+
+/* Write now, or hand the writes to the front-end's pending list (which then owns them). */
+static int writes_commit_all(struct cl_check_ctx *ctx, struct cl_approvals *store,
+	struct approval_writes *w)
+{
+	int error;
+
+	if ((error = writes_own_strings(w)) < 0) {
+		writes_free(w);
+		return error;
 	}
-	u->id = id;
-	u->now = now;
-	return cl_pending_add(ctx->env->pending, pending_use_apply, pending_use_free, u);
+	if (ctx->env && ctx->env->pending)
+		return cl_pending_add(ctx->env->pending, writes_apply, writes_free, w);
+	error = writes_apply_to(store, w);
+	writes_free(w);
+	return error;
 }
 
 /*
- * Uses are recorded after every commit was judged, and only for approvals
+ * Uses are decided after every commit was judged, and only for approvals
  * whose size limit held: a push refused for its size must not use up the
- * "one contribution" it asked to be covered by. Where the front-end judges
- * a push still to be accepted (pre-receive), the use waits in its pending
- * list, so a push that another check refuses uses up nothing either.
+ * "one contribution" it asked to be covered by.
  */
-static int record_uses(struct cl_check_ctx *ctx, struct cl_approvals *store,
-	const char *store_path, const struct approval_use *uses, size_t count, const char *use, const char *name,
-	const char *request, int64_t now)
+static int check_uses(struct cl_check_ctx *ctx, struct cl_approvals *store,
+	struct approval_writes *w, const struct approval_use *uses, size_t count, const char *name,
+	const char *request)
 {
 	char message[1024], remedy[700];
 	size_t i;
@@ -309,8 +405,9 @@ static int record_uses(struct cl_check_ctx *ctx, struct cl_approvals *store,
 			snprintf(remedy, sizeof(remedy), "split the contribution, or ask the OSPO for a "
 				"larger one%s%s", request ? ": " : "", request ? request : "");
 			error = add_finding(ctx, c, "approval.size", message, remedy, name);
-		} else if (a.scope == CL_SCOPE_ONE && use) {
-			error = use_approval(ctx, store, store_path, a.id, use, c->id, now);
+		} else if (a.scope == CL_SCOPE_ONE && w->use) {
+			w->uses[w->use_count].id = a.id;
+			memcpy(w->uses[w->use_count++].commit, c->id, sizeof(c->id));
 		}
 		cl_approval_dispose(&a);
 		if (error < 0)
@@ -332,6 +429,7 @@ int cl_approval_run(struct cl_check_ctx *ctx)
 	const struct cl_approval_options *o = cl_policy_approvals(ctx->policy);
 	struct cl_approvals *store = NULL;
 	struct approval_use *uses = NULL;
+	struct approval_writes *writes = NULL;
 	char name[512], message[1024], remedy[600], use[1200], *path = NULL;
 	const char *short_name;
 	int64_t now = (int64_t)time(NULL), id;
@@ -365,6 +463,9 @@ int cl_approval_run(struct cl_check_ctx *ctx)
 		error = cl_error_set("out of memory");
 		goto done;
 	}
+	if (store && (error = writes_new(&writes, path, name, short_name, ctx->ref,
+			ctx->ref ? use : NULL, ctx->commit_count, now)) < 0)
+		goto done;
 	for (i = 0; i < ctx->commit_count; i++) {
 		const struct cl_commit *c = &ctx->commits[i];
 
@@ -389,6 +490,7 @@ int cl_approval_run(struct cl_check_ctx *ctx)
 					use_count++;
 				}
 				uses[j].lines += lines;
+				writes_commit(writes, c, id);
 				continue;
 			}
 			if (rc != CL_ENOTFOUND) {
@@ -396,6 +498,7 @@ int cl_approval_run(struct cl_check_ctx *ctx)
 				goto done;
 			}
 			cl_error_clear();
+			writes_commit(writes, c, 0);
 		}
 		snprintf(message, sizeof(message), "%s <%s> has no approval in force to contribute to "
 			"the upstream project of %s (outbound repository)", c->author_name,
@@ -406,10 +509,13 @@ int cl_approval_run(struct cl_check_ctx *ctx)
 		if ((error = add_finding(ctx, c, "approval.missing", message, remedy, name)) < 0)
 			goto done;
 	}
-	if (store)
-		error = record_uses(ctx, store, path, uses, use_count, ctx->ref ? use : NULL, name,
-			o->request_url, now);
+	if (store && (error = check_uses(ctx, store, writes, uses, use_count, name,
+			o->request_url)) == 0) {
+		error = writes_commit_all(ctx, store, writes);
+		writes = NULL;
+	}
 done:
+	writes_free(writes);
 	free(uses);
 	cl_approvals_free(store);
 	free(path);

@@ -179,6 +179,14 @@ static const struct cl_db_migration approvals_schema[] = {
 	  "ALTER TABLE approvals ADD COLUMN used_by TEXT;"
 	  "ALTER TABLE approvals ADD COLUMN used_at INTEGER NOT NULL DEFAULT 0;"
 	  "ALTER TABLE approvals ADD COLUMN team TEXT COLLATE NOCASE;" },
+	/* outbound commits as the approval check judged them, with what covered each */
+	{ "approvals", 3,
+	  "CREATE TABLE contributions ("
+	  "  repository TEXT NOT NULL, commit_id TEXT NOT NULL, ref TEXT,"
+	  "  upstream_repo TEXT NOT NULL COLLATE NOCASE, author TEXT, email TEXT COLLATE NOCASE,"
+	  "  committed_at INTEGER NOT NULL, seen_at INTEGER NOT NULL, approval INTEGER,"
+	  "  PRIMARY KEY (repository, commit_id));"
+	  "CREATE INDEX contributions_time ON contributions (committed_at);" },
 };
 
 struct cl_approvals {
@@ -785,6 +793,41 @@ int cl_approval_use(struct cl_approvals *store, int64_t id, const char *use,
 		goto done;
 	snprintf(message, sizeof(message), "used by %s (commit %s)", use, commit ? commit : "?");
 	error = ap_audit(store, id, "clearance", "used", "approved", "approved", NULL, message, now);
+done:
+	return ap_end(store, error);
+}
+
+int cl_approval_contribution_record(struct cl_approvals *store,
+	const struct cl_contribution *c)
+{
+	sqlite3_stmt *st = NULL;
+	int error;
+
+	if ((error = ap_begin(store)) < 0)
+		return error;
+	/*
+	 * Seen again (a pull request reviewed once more, post-receive after
+	 * pre-receive): the first sighting stands, except that a commit once
+	 * seen uncovered and now covered keeps the approval that covers it.
+	 */
+	if ((error = ap_prepare(&st, store, "INSERT INTO contributions (repository, commit_id, ref, "
+			"upstream_repo, author, email, committed_at, seen_at, approval) VALUES "
+			"(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (repository, commit_id) DO UPDATE "
+			"SET approval = excluded.approval WHERE contributions.approval IS NULL")) < 0)
+		goto done;
+	cl_db_bind_text(st, 1, c->repository);
+	cl_db_bind_text(st, 2, c->commit);
+	cl_db_bind_text(st, 3, c->ref);
+	cl_db_bind_text(st, 4, c->upstream_repo);
+	cl_db_bind_text(st, 5, c->author);
+	cl_db_bind_text(st, 6, c->email);
+	sqlite3_bind_int64(st, 7, c->committed_at);
+	sqlite3_bind_int64(st, 8, c->seen_at);
+	if (c->approval > 0)
+		sqlite3_bind_int64(st, 9, c->approval);
+	else
+		sqlite3_bind_null(st, 9);
+	error = ap_step_done(store, st);
 done:
 	return ap_end(store, error);
 }

@@ -249,6 +249,26 @@ int cl_approval_use(struct cl_approvals *store, int64_t id, const char *use,
 int cl_approval_teams_foreach(struct cl_approvals *store, const char *repo, int64_t when,
 	int (*cb)(const char *team, void *payload), void *payload);
 
+/* One outbound commit as the approval check judged it. */
+struct cl_contribution {
+	const char *repository;      /* the fork, "owner/name" */
+	const char *commit;          /* hex id */
+	const char *ref;             /* where it went; may be NULL */
+	const char *upstream_repo;   /* the upstream project's name, as approvals record it */
+	const char *author, *email;
+	int64_t committed_at;        /* author time */
+	int64_t seen_at;
+	int64_t approval;            /* the approval that covered it; 0: none */
+};
+
+/*
+ * Record an outbound commit (the tracking behind `clearance report
+ * contributions` and the dashboard). Recording one again keeps the first
+ * sighting, but an approval found later is kept. @return 0, CL_ERROR
+ */
+int cl_approval_contribution_record(struct cl_approvals *store,
+	const struct cl_contribution *c);
+
 /* The underlying connection (reports join other modules' tables). */
 struct sqlite3;
 struct sqlite3 *cl_approvals_db(struct cl_approvals *store);

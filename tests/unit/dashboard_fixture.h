@@ -100,27 +100,26 @@ static inline int dash_exec(sqlite3 *db, const char *sql)
 	return 0;
 }
 
-static inline int dash_commit(sqlite3 *db, const char *repo, int n, long long at)
+/* `n` outbound commits by Eve to `repo`, as the approval check records them. */
+static inline int dash_commit(struct cl_approvals *store, const char *repo, int n, long long at)
 {
-	sqlite3_stmt *st = NULL;
-	int i, rc = 0;
+	struct cl_contribution c;
 	char id[64];
+	int i, rc = 0;
 
-	if (sqlite3_prepare_v2(db, "INSERT INTO outbound_commits (event_id, repository, ref, commit_id, "
-			"author, email, committed_at, pusher, pushed_at) VALUES (?1, ?2, 'refs/heads/main', "
-			"?3, 'Eve', 'eve@acme.example', ?4, 'eve', '2026-11-01T00:00:00Z')", -1, &st,
-			NULL) != SQLITE_OK)
-		return -1;
+	memset(&c, 0, sizeof(c));
+	c.repository = repo;
+	c.ref = "refs/heads/main";
+	c.upstream_repo = strchr(repo, '/') ? strchr(repo, '/') + 1 : repo;
+	c.author = "Eve";
+	c.email = "eve@acme.example";
+	c.approval = 1;
 	for (i = 0; i < n && rc == 0; i++) {
 		snprintf(id, sizeof(id), "%s-%d-%lld", repo, i, at);
-		sqlite3_bind_text(st, 1, "ev-1", -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, repo, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 3, id, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(st, 4, at - i * 3600);
-		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-		sqlite3_reset(st);
+		c.commit = id;
+		c.committed_at = c.seen_at = at - i * 3600;
+		rc = cl_approval_contribution_record(store, &c);
 	}
-	sqlite3_finalize(st);
 	return rc;
 }
 
@@ -153,11 +152,11 @@ static inline int dash_seed(const char *path)
 	    dash_approval(store, "dave", "dave@acme.example", "https://github.com/redis/redis", 5,
 			"https://github.com/acme/ospo/issues/5", CL_APPROVAL_DENIED, 0) < 0)
 		goto done;
-	if (cl_events_store_open(&db, path, 1) < 0 ||
-	    dash_commit(db, "acme/libgit2-fork", 4, DASH_NOW - 2 * DASH_DAY) < 0 ||
-	    dash_commit(db, "acme/libgit2-fork", 3, DASH_NOW - 40 * DASH_DAY) < 0 ||
-	    dash_commit(db, "acme/curl-fork", 3, DASH_NOW - 70 * DASH_DAY) < 0 ||
-	    dash_commit(db, HOSTILE_SVG, 2, DASH_NOW - 1 * DASH_DAY) < 0 ||
+	if (dash_commit(store, "acme/libgit2-fork", 4, DASH_NOW - 2 * DASH_DAY) < 0 ||
+	    dash_commit(store, "acme/libgit2-fork", 3, DASH_NOW - 40 * DASH_DAY) < 0 ||
+	    dash_commit(store, "acme/curl-fork", 3, DASH_NOW - 70 * DASH_DAY) < 0 ||
+	    dash_commit(store, HOSTILE_SVG, 2, DASH_NOW - 1 * DASH_DAY) < 0 ||
+	    cl_events_store_open(&db, path, 1) < 0 ||
 	    dash_exec(db, "INSERT INTO overrides (event_id, repository, ref, pusher, reason, findings, time) "
 			"VALUES ('ev-2', 'acme/libgit2-fork', 'refs/heads/main', '" HOSTILE_ATTR "', '"
 			HOSTILE_REASON "', 3, '2026-11-17T10:00:00Z')") < 0)

@@ -660,6 +660,16 @@ static void test_pull_request_outbound(void **state)
 		assert_non_null(strstr(out, "the license file 'LICENSE' changed"));
 		assert_non_null(strstr(out, "acme-forks/libgit2@"));
 	}
+	/* every employee commit the reviews saw is tracked, with what covered it */
+	{
+		char out[8192];
+		sh_out(out, sizeof(out), "%s report contributions --store %s/data/clearance.db "
+			"--since 2000-01-01 --format csv", clearance_bin, root);
+		assert_non_null(strstr(out, "dev@acme.example,1,1,1\n"));
+		assert_non_null(strstr(out, "eve@acme.example,1,1,0\n"));
+		assert_non_null(strstr(out, "kim@acme.example,2,1,2\n"));
+		assert_non_null(strstr(out, "mo@acme.example,2,1,1\n"));
+	}
 	git_daemon_stop(&daemon_);
 	standin_assert_clean(&forge, NULL);
 }

@@ -274,9 +274,9 @@ static void test_lists_bounded(void **state)
 		assert_int_equal(dash_exec(db, sql), 0);
 	}
 	for (i = 0; i < 40; i++) {
-		snprintf(sql, sizeof(sql), "INSERT INTO outbound_commits (event_id, repository, ref, "
-			"commit_id, committed_at) VALUES ('bulk', 'acme/repo-%02d', 'refs/heads/main', 'c%d', %lld)",
-			i, i, DASH_NOW - 3600);
+		snprintf(sql, sizeof(sql), "INSERT INTO contributions (repository, commit_id, ref, "
+			"upstream_repo, committed_at, seen_at) VALUES ('acme/repo-%02d', 'c%d', "
+			"'refs/heads/main', 'repo-%02d', %lld, %lld)", i, i, i, DASH_NOW - 3600, DASH_NOW);
 		assert_int_equal(dash_exec(db, sql), 0);
 	}
 	assert_int_equal(dash_exec(db, "COMMIT"), 0);
