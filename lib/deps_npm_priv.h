@@ -111,10 +111,12 @@ struct cl_ytree {
 
 /*
  * Load a YAML document into a tree whose scalars are all strings (keys
- * included). Anchors, aliases, non-scalar keys, duplicate keys, more than
- * one document and nesting past opts->max_depth are refused with
- * CL_EINVALID "PATH:LINE:COLUMN: problem". An empty stream gives an empty
- * mapping. On failure *out is untouched.
+ * included), from libyaml's tokens (lib/deps_npm_yaml.c). Anchors,
+ * aliases, non-scalar keys, duplicate keys, %TAG directives and named tag
+ * handles (no lock file writes them), more than one document and nesting
+ * past opts->max_depth are refused with CL_EINVALID "PATH:LINE:COLUMN:
+ * problem", also inside values the readers skip. An empty stream gives an
+ * empty mapping. On failure *out is untouched.
  */
 int cl_deps_npm__yaml_load(struct cl_ytree *out, const char *path, const char *data, size_t len,
 		const struct cl_npm_yaml_opts *opts);
