@@ -9,6 +9,7 @@
 #include "deps_npm.h"
 #include "deps_npm_priv.h"
 #include "error.h"
+#include "strmap.h"
 #include "json_arena.h"
 
 #include <stdarg.h>
@@ -63,17 +64,12 @@ int cl_deps_npm__fail(const char *fmt, ...)
 	return cl_error_setc(CL_EINVALID, "%s", msg);
 }
 
+/* Keys are "name" and "version" hashed as one (strmap.h's hash). */
 static uint64_t npm_hash(const char *name, const char *version)
 {
-	uint64_t h = 1469598103934665603ULL;   /* FNV-1a */
-	const unsigned char *p;
+	const char *v = version ? version : "";
 
-	for (p = (const unsigned char *)name; *p; p++)
-		h = (h ^ *p) * 1099511628211ULL;
-	h = (h ^ 0xff) * 1099511628211ULL;
-	for (p = (const unsigned char *)(version ? version : ""); *p; p++)
-		h = (h ^ *p) * 1099511628211ULL;
-	return h;
+	return cl_hash_bytes(cl_hash_bytes(0x9e3779b97f4a7c15ULL, name, strlen(name)), v, strlen(v));
 }
 
 static int npm_same(const struct cl_dep *d, const char *name, const char *version)
@@ -127,7 +123,14 @@ int cl_deps_npm__emit(struct cl_npm_ctx *ctx, const char *name, const char *vers
 		return cl_deps_npm__fail("%s: dependency with an empty name", ctx->path);
 	if (ctx->nslots) {
 		if (ctx->slots == NULL || (ctx->tmp.count + 1) * 2 > ctx->nslots) {
-			if ((error = npm_rehash(ctx, ctx->slots ? ctx->nslots * 2 : 64)) < 0)
+			size_t n = ctx->slots ? ctx->nslots * 2 : 64;
+			/*
+			 * A reader that reserved the list for the packages it
+			 * will emit (pnpm) gets a table that never rehashes.
+			 */
+			while (!ctx->slots && n / 2 < ctx->tmp.alloc)
+				n *= 2;
+			if ((error = npm_rehash(ctx, n)) < 0)
 				return error;
 		}
 		s = (size_t)npm_hash(name, version) & (ctx->nslots - 1);

@@ -319,9 +319,11 @@ static int pnpm_walk(struct pnpm *st, struct pnpm_queue *q, const struct cl_ynod
 		if (snap) {
 			/*
 			 * A key with no snapshot is not marked: visiting it again
-			 * sets the same reach and pushes nothing.
+			 * sets the same reach and pushes nothing. A snapshot the
+			 * runtime pass reached has reach 1 already, which the dev
+			 * pass never lowers: skip it before splitting its key.
 			 */
-			if (snap->mark == (unsigned int)mark)
+			if (snap->mark == (unsigned int)mark || (mark == 2 && snap->mark == 1))
 				continue;
 			((struct cl_ynode *)snap)->mark = (unsigned int)mark;
 		}
@@ -488,6 +490,25 @@ static int pnpm_packages(struct pnpm *st, const struct cl_ynode *packages)
 	return 0;
 }
 
+/*
+ * Room in the result list for `n` packages up front. Each package emits
+ * one entry at most, and the merge table of cl_deps_npm__emit is sized
+ * from the list's room when it is first made, so emitting them moves
+ * nothing and rehashes nothing.
+ */
+static int pnpm_reserve(struct cl_npm_ctx *ctx, size_t n)
+{
+	struct cl_dep *items;
+
+	if (n <= ctx->tmp.alloc)
+		return 0;
+	if (n > SIZE_MAX / sizeof(*items) || (items = realloc(ctx->tmp.items, n * sizeof(*items))) == NULL)
+		return cl_error_set("out of memory");
+	ctx->tmp.items = items;
+	ctx->tmp.alloc = n;
+	return 0;
+}
+
 int cl_deps_pnpm_parse(struct cl_dep_list *out, const char *path, const char *data, size_t len)
 {
 	struct cl_npm_ctx ctx;
@@ -544,9 +565,16 @@ int cl_deps_pnpm_parse(struct cl_dep_list *out, const char *path, const char *da
 		error = cl_deps_npm__fail("%s: 'packages' or 'snapshots' is not a mapping", path);
 		goto done;
 	}
-	if (st.major >= 9 && snapshots && importers && (error = pnpm_reach(&st, importers, snapshots)) < 0)
+	/*
+	 * each snapshot adds one package at most to the reach, so the walk
+	 * grows it only for edges to missing snapshots (a broken file)
+	 */
+	if (st.major >= 9 && snapshots && importers &&
+	    ((error = cl_strmap_reserve(&st.reach, snapshots->count)) < 0 ||
+	     (error = pnpm_reach(&st, importers, snapshots)) < 0))
 		goto done;
-	if (packages && (error = pnpm_packages(&st, packages)) < 0)
+	if (packages && ((error = pnpm_reserve(&ctx, packages->count)) < 0 ||
+			 (error = pnpm_packages(&st, packages)) < 0))
 		goto done;
 	error = cl_deps_npm__commit(out, &ctx);
 done:

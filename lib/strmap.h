@@ -11,6 +11,14 @@
 #define CL_STRMAP_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+/*
+ * The hash the map uses, for our other tables of short strings (the npm
+ * readers' merge table): `len` bytes of `data` folded into `seed`;
+ * chaining calls hashes several strings as one.
+ */
+uint64_t cl_hash_bytes(uint64_t seed, const void *data, size_t len);
 
 struct cl_strmap_slot;
 struct cl_strmap_block;
@@ -33,6 +41,14 @@ struct cl_strmap {
  */
 int cl_strmap_put(void ***out, const char **stored, struct cl_strmap *map, const char *key,
 	size_t len);
+
+/*
+ * Make room for `n` entries in all, so that putting them rehashes nothing:
+ * for a caller that knows its count up front (a reader sizing its table
+ * from the number of members a mapping has).
+ * @return 0, or CL_ERROR when out of memory (the map is unchanged).
+ */
+int cl_strmap_reserve(struct cl_strmap *map, size_t n);
 
 /* The value slot of `key`, or NULL when absent. */
 void **cl_strmap_get(const struct cl_strmap *map, const char *key, size_t len);
