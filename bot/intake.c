@@ -60,14 +60,29 @@ static int delivery_id_ok(const char *id)
 void cl_intake_judge(struct cl_intake_verdict *out, enum cl_webhook_forge forge, const char *secret,
 	const struct cl_intake_headers *h, const char *body, size_t len)
 {
+	struct cl_webhook_key *key = NULL;
+
+	if (secret && cl_webhook_key_new(&key, secret, strlen(secret)) < 0) {
+		memset(out, 0, sizeof(*out));
+		verdict(out, CL_INTAKE_ERROR, cl_error_last());
+		cl_error_clear();
+		return;
+	}
+	cl_intake_judge_key(out, forge, key, h, body, len);
+	cl_webhook_key_free(key);
+}
+
+void cl_intake_judge_key(struct cl_intake_verdict *out, enum cl_webhook_forge forge,
+	const struct cl_webhook_key *key, const struct cl_intake_headers *h, const char *body, size_t len)
+{
 	memset(out, 0, sizeof(*out));
-	if (!secret) {
+	if (!key) {
 		snprintf(out->message, sizeof(out->message),
 			"no webhook secret is configured for %s", cl_webhook_forge_name(forge));
 		out->outcome = CL_INTAKE_UNAUTHORIZED;
 		return;
 	}
-	if (cl_webhook_verify(secret, strlen(secret), body, len, h->signature) < 0) {
+	if (cl_webhook_verify_key(key, body, len, h->signature) < 0) {
 		verdict(out, CL_INTAKE_UNAUTHORIZED, cl_error_last());
 		cl_error_clear();
 		return;

@@ -65,6 +65,10 @@ struct cl_intake_verdict {
  */
 void cl_intake_judge(struct cl_intake_verdict *out, enum cl_webhook_forge forge, const char *secret,
 	const struct cl_intake_headers *h, const char *body, size_t len);
+/* The same with the secret keyed once (cl_webhook_key_new), as the server
+ * does: NULL refuses everything (401). Thread-safe. */
+void cl_intake_judge_key(struct cl_intake_verdict *out, enum cl_webhook_forge forge,
+	const struct cl_webhook_key *key, const struct cl_intake_headers *h, const char *body, size_t len);
 void cl_intake_verdict_dispose(struct cl_intake_verdict *v);
 
 /* A delivery waiting to be stored. `row`'s strings must stay valid until `done`. */

@@ -40,6 +40,9 @@ struct cl_bot_server {
 	pthread_mutex_t reader_lock;
 	struct cl_workers *workers;
 	struct cl_intake *intake;
+	/* the secrets keyed once: NULL where none is configured */
+	struct cl_webhook_key *forge_keys[2];   /* by enum cl_webhook_forge */
+	struct cl_webhook_key *events_key;
 	struct MHD_Daemon *daemon;
 	unsigned int port;
 
@@ -348,8 +351,7 @@ static enum MHD_Result events_complete(struct request *r)
 	clock_gettime(CLOCK_MONOTONIC, &r->body_done);
 	if (!s->cfg->events_secret)
 		return refuse(r, CL_INTAKE_UNAUTHORIZED, "push", "no events secret is configured");
-	if (cl_webhook_verify(s->cfg->events_secret, strlen(s->cfg->events_secret), body, r->body.size,
-			sig) < 0) {
+	if (cl_webhook_verify_key(s->events_key, body, r->body.size, sig) < 0) {
 		snprintf(msg, sizeof(msg), "%s", cl_error_last());
 		cl_error_clear();
 		return refuse(r, CL_INTAKE_UNAUTHORIZED, "push", msg);
@@ -386,7 +388,6 @@ static enum MHD_Result events_complete(struct request *r)
 static enum MHD_Result webhook_complete(struct request *r)
 {
 	struct cl_bot_server *s = r->srv;
-	const struct cl_bot_forge_config *fc = r->forge == CL_FORGE_GITHUB ? &s->cfg->github : &s->cfg->gitea;
 	struct cl_intake_headers h;
 	struct cl_webhook_event *ev;
 
@@ -396,7 +397,8 @@ static enum MHD_Result webhook_complete(struct request *r)
 	h.signature = lookup(r->conn, forge_headers[r->forge].signature);
 	h.event = lookup(r->conn, forge_headers[r->forge].event);
 	h.delivery = lookup(r->conn, forge_headers[r->forge].delivery);
-	cl_intake_judge(&r->verdict, r->forge, fc->webhook_secret, &h, cl_buf_cstr(&r->body), r->body.size);
+	cl_intake_judge_key(&r->verdict, r->forge, s->forge_keys[r->forge], &h, cl_buf_cstr(&r->body),
+		r->body.size);
 	if (r->verdict.outcome != CL_INTAKE_UNAUTHORIZED && h.delivery &&
 	    strlen(h.delivery) <= CL_INTAKE_MAX_DELIVERY_ID)
 		snprintf(r->delivery, sizeof(r->delivery), "%s", h.delivery);
@@ -649,6 +651,13 @@ int cl_bot_server_start(struct cl_bot_server **out, const struct cl_bot_config *
 	s->have_lock = 1;
 	if ((error = make_dirs(cfg->data_dir)) < 0)
 		goto done;
+	if ((cfg->github.webhook_secret && (error = cl_webhook_key_new(&s->forge_keys[CL_FORGE_GITHUB],
+			cfg->github.webhook_secret, strlen(cfg->github.webhook_secret))) < 0) ||
+	    (cfg->gitea.webhook_secret && (error = cl_webhook_key_new(&s->forge_keys[CL_FORGE_GITEA],
+			cfg->gitea.webhook_secret, strlen(cfg->gitea.webhook_secret))) < 0) ||
+	    (cfg->events_secret && (error = cl_webhook_key_new(&s->events_key, cfg->events_secret,
+			strlen(cfg->events_secret))) < 0))
+		goto done;
 	s->db_path = cl_bot_db_path(cfg->data_dir);
 	CL_CHECK_ALLOC(s->db_path);
 	if ((error = cl_bot_metrics_new(&s->metrics)) < 0 ||
@@ -766,6 +775,9 @@ void cl_bot_server_stop(struct cl_bot_server *s)
 		pthread_mutex_destroy(&s->checkpointer_lock);
 		pthread_cond_destroy(&s->checkpointer_wake);
 	}
+	cl_webhook_key_free(s->forge_keys[CL_FORGE_GITHUB]);
+	cl_webhook_key_free(s->forge_keys[CL_FORGE_GITEA]);
+	cl_webhook_key_free(s->events_key);
 	free(s->db_path);
 	free(s);
 }

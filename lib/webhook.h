@@ -39,6 +39,33 @@ const char *cl_webhook_forge_name(enum cl_webhook_forge forge);
 int cl_webhook_verify(const char *secret, size_t secret_len,
 	const char *body, size_t body_len, const char *header);
 
+/*
+ * A webhook secret made ready for many checks: HMAC-SHA256 keyed once,
+ * so that a check copies the keyed state instead of fetching the
+ * algorithm and hashing the key again (about 2 us of a 25 KB delivery's
+ * 20 us HMAC on the development machine). Immutable once made.
+ */
+struct cl_webhook_key;
+
+/*
+ * Key HMAC-SHA256 with `secret` (an empty one is valid HMAC).
+ * @return 0; CL_ERROR when OpenSSL fails or memory runs out.
+ */
+int cl_webhook_key_new(struct cl_webhook_key **out, const char *secret, size_t secret_len);
+
+/* Free a key (its keyed state is cleared by OpenSSL); NULL is a no-op. */
+void cl_webhook_key_free(struct cl_webhook_key *key);
+
+/*
+ * cl_webhook_verify with a key made by cl_webhook_key_new.
+ * @return 0 when it matches; CL_EINVALID when missing, malformed or wrong;
+ *   CL_ERROR when OpenSSL fails.
+ * Thread safety: any number of threads may check against one key at once.
+ * Cost: one allocation (the copy of the keyed state) and the HMAC of the body.
+ */
+int cl_webhook_verify_key(const struct cl_webhook_key *key,
+	const char *body, size_t body_len, const char *header);
+
 /* The header value a forge would send for `body` ("sha256=..." when
  * `github_style`); for tests, benchmarks and the demo. `out` holds 72 bytes. */
 void cl_webhook_sign(char out[72], const char *secret, size_t secret_len,
@@ -86,7 +113,7 @@ struct cl_webhook_event {
  * fields read are checked for syntax only, not range.
  * @return 0; CL_EINVALID with a message naming the problem; CL_ERROR when
  *   out of memory. *out is written only on success.
- * Thread safety: reentrant. Cost: one Jansson parse of the body.
+ * Thread safety: reentrant. Cost: one pass over the body (no tree is built).
  */
 int cl_webhook_decode(struct cl_webhook_event **out, enum cl_webhook_forge forge,
 	const char *event, const char *body, size_t len);
