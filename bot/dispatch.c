@@ -23,6 +23,7 @@
 #include "followup.h"
 #include "identities.h"
 #include "metrics.h"
+#include "queue.h"
 #include "repo_check.h"
 #include "review.h"
 #include "webhook.h"
@@ -57,6 +58,7 @@ int cl_bot_new(struct cl_bot **out, const struct cl_bot_config *config)
 {
 	struct cl_bot *bot = calloc(1, sizeof(*bot));
 	struct cl_buf path = CL_BUF_INIT, policy = CL_BUF_INIT;
+	struct cl_db_options dbo = CL_DB_OPTIONS_INIT;
 	sqlite3 *db = NULL;
 	int error;
 
@@ -97,9 +99,14 @@ int cl_bot_new(struct cl_bot **out, const struct cl_bot_config *config)
 		error = cl_error_set("out of memory");
 		goto done;
 	}
-	/* The follow-up tables exist before the first worker needs them. */
+	/*
+	 * The follow-up tables exist before the first worker needs them. This
+	 * open may create the store, so it sets the page size the queue wants
+	 * (queue.h): a page size holds only when set before the first table.
+	 */
+	dbo.page_size = CL_QUEUE_PAGE_SIZE;
 	if ((error = cl_buf_printf(&path, "%s/clearance.db", config->data_dir)) < 0 ||
-	    (error = cl_db_open(&db, path.ptr, NULL, "followup", cl_followup_schema,
+	    (error = cl_db_open(&db, path.ptr, &dbo, "followup", cl_followup_schema,
 			cl_followup_schema_count)) < 0)
 		goto done;
 	/* and the hosted repositories' tables (events.h) */

@@ -217,22 +217,14 @@ int cl_intake_new(struct cl_intake **out, const char *db_path, enum cl_db_sync s
 	in->committed = committed;
 	in->committed_arg = committed_arg;
 	/* no checkpoints in the writer's commits: the server's checkpointer
-	 * thread does them, so a checkpoint's copy and fsync never delay a reply */
+	 * thread does them (checkpointer.h) */
 	opts.sync = sync;
 	opts.checkpoint_pages = -1;
 	opts.page_size = CL_QUEUE_PAGE_SIZE;
 	if ((error = cl_queue_open_opts(&in->queue, db_path, &opts, write_lock)) < 0)
 		goto done;
-	/*
-	 * Under sustained load the checkpointer's passive passes never catch
-	 * up, so the WAL keeps growing (gigabytes in a minute of full load) and
-	 * SQLite never shrinks it by itself. With a size limit, the first commit
-	 * after a complete checkpoint (once the load eases) truncates it back.
-	 * A restart under load was measured too: it bounds the WAL but stalls
-	 * every request behind two fdatasyncs.
-	 */
-	if ((error = cl_db_exec(cl_queue_db(in->queue), "PRAGMA journal_size_limit = 67108864")) < 0)
-		goto done;
+	/* no journal_size_limit: cutting a big WAL back inside a commit stalled
+	 * every waiting request (checkpointer.h does it when idle) */
 	if (pthread_create(&in->thread, NULL, intake_main, in) != 0) {
 		error = cl_error_set("cannot start the intake writer thread");
 		goto done;

@@ -87,6 +87,7 @@ static const char *const statement_sql[ST_COUNT] = {
 struct cl_queue {
 	sqlite3 *db;
 	pthread_mutex_t *write_lock;
+	int page_size;             /* read at the first checkpoint */
 	sqlite3_stmt *st[ST_COUNT];
 };
 
@@ -111,10 +112,46 @@ int cl_queue_open(struct cl_queue **out, const char *path, enum cl_db_sync sync,
 	return cl_queue_open_opts(out, path, &opts, write_lock);
 }
 
-int cl_queue_checkpoint(struct cl_queue *q)
+int cl_queue_checkpoint(struct cl_queue *q, long long *wal_bytes, long long *behind)
 {
-	int rc = sqlite3_wal_checkpoint_v2(q->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	int frames = 0, copied = 0, rc;
+
+	rc = sqlite3_wal_checkpoint_v2(q->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &frames, &copied);
 	/* BUSY: another checkpoint runs; the next round catches up */
+	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+		return cl_error_from_sqlite(q->db, "store: checkpoint failed");
+	if (q->page_size == 0) {
+		sqlite3_stmt *st = NULL;
+		if (sqlite3_prepare_v2(q->db, "PRAGMA page_size", -1, &st, NULL) == SQLITE_OK &&
+		    sqlite3_step(st) == SQLITE_ROW)
+			q->page_size = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+	}
+	if (frames < 0 || copied < 0)
+		frames = copied = 0;   /* not in WAL mode: nothing held */
+	if (wal_bytes)
+		*wal_bytes = (long long)frames * q->page_size;
+	if (behind)
+		*behind = (long long)(frames - copied) * q->page_size;
+	return 0;
+}
+
+int cl_queue_sync_db(struct cl_queue *q)
+{
+	sqlite3_file *f = NULL;
+
+	if (sqlite3_file_control(q->db, "main", SQLITE_FCNTL_FILE_POINTER, &f) != SQLITE_OK || !f ||
+	    !f->pMethods)
+		return cl_error_set("store: no database file to sync");
+	if (f->pMethods->xSync(f, SQLITE_SYNC_NORMAL) != SQLITE_OK)
+		return cl_error_set("store: cannot sync the database file");
+	return 0;
+}
+
+int cl_queue_checkpoint_truncate(struct cl_queue *q)
+{
+	int rc = sqlite3_wal_checkpoint_v2(q->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+
 	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
 		return cl_error_from_sqlite(q->db, "store: checkpoint failed");
 	return 0;

@@ -24,6 +24,7 @@
 #include "dashboard.h"
 #include "error.h"
 #include "events.h"
+#include "checkpointer.h"
 #include "intake.h"
 #include "push_event.h"
 #include "metrics.h"
@@ -46,43 +47,8 @@ struct cl_bot_server {
 	struct MHD_Daemon *daemon;
 	unsigned int port;
 
-	/* the checkpointer: the only connection that copies WAL pages into the
-	 * database file (writers' own checkpoints are off, see intake.c) */
-	struct cl_queue *checkpoint_queue;
-	pthread_t checkpointer;
-	int checkpointer_started, checkpointer_stop;
-	pthread_mutex_t checkpointer_lock;
-	pthread_cond_t checkpointer_wake;
+	struct cl_checkpointer *checkpointer;   /* the only connection that checkpoints */
 };
-
-/* How often the WAL is copied into the database file. Passive passes keep
- * up with a moderate rate; under sustained full load they fall behind and
- * the WAL grows until the load eases (see the size limit in intake.c). */
-#define CHECKPOINT_EVERY_MS 100
-
-static void *checkpointer_main(void *arg)
-{
-	struct cl_bot_server *s = arg;
-	pthread_mutex_lock(&s->checkpointer_lock);
-	while (!s->checkpointer_stop) {
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += CHECKPOINT_EVERY_MS * 1000000L;
-		if (ts.tv_nsec >= 1000000000L) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000L;
-		}
-		pthread_cond_timedwait(&s->checkpointer_wake, &s->checkpointer_lock, &ts);
-		if (s->checkpointer_stop)
-			break;
-		pthread_mutex_unlock(&s->checkpointer_lock);
-		if (cl_queue_checkpoint(s->checkpoint_queue) < 0)
-			fprintf(stderr, "level=error component=store msg=\"%s\"\n", cl_error_last());
-		pthread_mutex_lock(&s->checkpointer_lock);
-	}
-	pthread_mutex_unlock(&s->checkpointer_lock);
-	return NULL;
-}
 
 enum route { ROUTE_GITHUB, ROUTE_GITEA, ROUTE_HEALTHZ, ROUTE_METRICS, ROUTE_EVENTS, ROUTE_DASHBOARD };
 
@@ -646,8 +612,6 @@ int cl_bot_server_start(struct cl_bot_server **out, const struct cl_bot_config *
 	s->opts = opts ? *opts : defaults;
 	pthread_mutex_init(&s->write_lock, NULL);
 	pthread_mutex_init(&s->reader_lock, NULL);
-	pthread_mutex_init(&s->checkpointer_lock, NULL);
-	pthread_cond_init(&s->checkpointer_wake, NULL);
 	s->have_lock = 1;
 	if ((error = make_dirs(cfg->data_dir)) < 0)
 		goto done;
@@ -662,13 +626,9 @@ int cl_bot_server_start(struct cl_bot_server **out, const struct cl_bot_config *
 	CL_CHECK_ALLOC(s->db_path);
 	if ((error = cl_bot_metrics_new(&s->metrics)) < 0 ||
 	    (error = cl_queue_open(&s->reader, s->db_path, cfg->durability, &s->write_lock)) < 0 ||
-	    (error = cl_queue_open(&s->checkpoint_queue, s->db_path, cfg->durability, NULL)) < 0)
+	    (error = cl_checkpointer_start(&s->checkpointer, s->db_path, cfg->durability,
+			&s->write_lock, NULL)) < 0)
 		goto done;
-	if (pthread_create(&s->checkpointer, NULL, checkpointer_main, s) != 0) {
-		error = cl_error_set("cannot start the checkpointer thread");
-		goto done;
-	}
-	s->checkpointer_started = 1;
 
 	wopts.threads = cfg->workers;
 	wopts.max_attempts = cfg->max_attempts;
@@ -758,22 +718,12 @@ void cl_bot_server_stop(struct cl_bot_server *s)
 		MHD_stop_daemon(s->daemon);
 	cl_intake_free(s->intake);
 	cl_workers_stop(s->workers);
-	if (s->checkpointer_started) {
-		pthread_mutex_lock(&s->checkpointer_lock);
-		s->checkpointer_stop = 1;
-		pthread_cond_signal(&s->checkpointer_wake);
-		pthread_mutex_unlock(&s->checkpointer_lock);
-		pthread_join(s->checkpointer, NULL);
-		cl_queue_checkpoint(s->checkpoint_queue);   /* leave a short WAL behind */
-	}
-	cl_queue_close(s->checkpoint_queue);
+	cl_checkpointer_stop(s->checkpointer);
 	cl_queue_close(s->reader);
 	cl_bot_metrics_free(s->metrics);
 	if (s->have_lock) {
 		pthread_mutex_destroy(&s->write_lock);
 		pthread_mutex_destroy(&s->reader_lock);
-		pthread_mutex_destroy(&s->checkpointer_lock);
-		pthread_cond_destroy(&s->checkpointer_wake);
 	}
 	cl_webhook_key_free(s->forge_keys[CL_FORGE_GITHUB]);
 	cl_webhook_key_free(s->forge_keys[CL_FORGE_GITEA]);

@@ -39,9 +39,7 @@ struct cl_db_options {
 	int checkpoint_pages;
 	/*
 	 * Page size of a store this open creates (512..65536, a power of two);
-	 * 0: SQLite's default (4096). An existing store keeps its own. Large
-	 * blobs (webhook payloads) take fewer pages, and so fewer writes, in
-	 * larger pages.
+	 * 0: SQLite's default (4096). An existing store keeps its own.
 	 */
 	int page_size;
 };
