@@ -21,7 +21,7 @@
  * description by the stand-in, and the token appears in no log.
  */
 #include "forge_test_util.h"
-#include "shell_test_util.h"
+#include "bot_test_util.h"
 #include "git_daemon_util.h"
 #include "webhook.h"
 #include "approvals.h"
@@ -31,9 +31,7 @@
 static char root[64];
 static char clearance_bin[1024];
 static struct standin forge;
-static pid_t bot_pid = -1;
-static unsigned int bot_port;
-static char bot_log[300];
+static struct bot_child bot = BOT_CHILD_INIT;
 static int delivery_seq;
 
 static char *read_src(const char *rel)
@@ -49,10 +47,8 @@ static char *read_src(const char *rel)
 /* Start (or restart) the bot; `now` fixes its clock when not 0. */
 static void bot_start(long long now)
 {
-	char cfg[512], policy[512], text[4096], out_path[512], env[64];
-	int i;
+	char cfg[512], policy[512], text[4096];
 
-	bot_port = 0;
 	snprintf(policy, sizeof(policy), "%s/policy.yml", root);
 	write_file(policy,
 		"approvals:\n"
@@ -79,48 +75,13 @@ static void bot_start(long long now)
 		"  token: " TEST_TOKEN "\n"
 		"  base_url: %s\n", root, policy, forge.base, forge.base);
 	write_file(cfg, text);
-	snprintf(out_path, sizeof(out_path), "%s/bot.out", root);
-	snprintf(bot_log, sizeof(bot_log), "%s/bot.err", root);
-	unlink(out_path);
-	snprintf(env, sizeof(env), "%lld", now);
-	bot_pid = fork();
-	assert_true(bot_pid >= 0);
-	if (bot_pid == 0) {
-#ifdef __linux__
-		prctl(PR_SET_PDEATHSIG, SIGTERM);
-#endif
-		if (now)
-			setenv("CLEARANCE_NOW", env, 1);
-		if (!freopen(out_path, "w", stdout) || !freopen(bot_log, "a", stderr))
-			_exit(127);
-		execl(clearance_bin, clearance_bin, "serve", "--config", cfg, (char *)NULL);
-		_exit(127);
-	}
-	for (i = 0; i < 3000 && !bot_port; i++) {
-		FILE *f = fopen(out_path, "r");
-		char line[512];
-		if (f) {
-			while (fgets(line, sizeof(line), f))
-				if (sscanf(line, "clearance: listening on http://127.0.0.1:%u/", &bot_port) == 1)
-					break;
-			fclose(f);
-		}
-		if (!bot_port)
-			usleep(10000);
-	}
-	if (!bot_port) {
-		sh("cat %s >&2", bot_log);
-		fail_msg("clearance serve did not start");
-	}
+	bot_child_start(&bot, clearance_bin, cfg, root, now);
 }
 
 static void bot_stop(void)
 {
-	if (bot_pid > 0) {
-		kill(bot_pid, SIGTERM);
-		waitpid(bot_pid, NULL, 0);
-	}
-	bot_pid = -1;
+	if (bot_child_stop(&bot))
+		fail_msg("the bot reported a sanitizer error");
 }
 
 static int setup(void **state)
@@ -138,14 +99,11 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[512];
 	int dirty;
 	(void)state;
-	bot_stop();
+	/* a sanitizer build of serve reports into its log (kept across restarts) */
+	dirty = bot_child_stop(&bot);
 	standin_stop(&forge);
-	/* A sanitizer build of serve reports into its log (it appends across restarts). */
-	snprintf(cmd, sizeof(cmd), "grep -E 'Sanitizer|runtime error' %s >&2", bot_log);
-	dirty = system(cmd) == 0;
 	sh("rm -rf %s", root);
 	return dirty ? -1 : 0;
 }
@@ -211,7 +169,7 @@ static void deliver_to(int gitea, const char *event, json_t *payload)
 	headers[2] = h_sig;
 	headers[3] = "Content-Type: application/json";
 	headers[4] = NULL;
-	snprintf(url, sizeof(url), "http://127.0.0.1:%u/webhooks/%s", bot_port,
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u/webhooks/%s", bot.port,
 		gitea ? "gitea" : "github");
 	assert_int_equal(cl_http_client_new(&c, NULL), 0);
 	req.method = "POST";
@@ -359,7 +317,7 @@ static json_t *wait_for(const struct want *w, const char *what)
 		json_decref(repo);
 		usleep(100000);
 	}
-	sh("cat %s >&2", bot_log);
+	sh("cat %s >&2", bot.log);
 	fail_msg("timed out waiting for %s", what);
 	return NULL;
 }
@@ -523,7 +481,7 @@ static void pull_request_as(const char *email, const char *login, const char *br
 		json_decref(all);
 		usleep(100000);
 	}
-	sh("cat %s >&2", bot_log);
+	sh("cat %s >&2", bot.log);
 	fail_msg("timed out waiting for clearance/approval %s", want);
 }
 

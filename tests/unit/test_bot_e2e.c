@@ -15,7 +15,7 @@
  * description by the stand-in, and the token appears in no log.
  */
 #include "forge_test_util.h"
-#include "shell_test_util.h"
+#include "bot_test_util.h"
 #include "git_daemon_util.h"
 #include "webhook.h"
 
@@ -26,9 +26,7 @@ static char root[64];
 static char clearance_bin[1024];
 static struct standin forge;
 static struct git_daemon daemon_;
-static pid_t bot_pid = -1;
-static unsigned int bot_port;
-static char bot_log[300];
+static struct bot_child bot = BOT_CHILD_INIT;
 static int delivery_seq;
 
 static void bot_start_with(const char *github_auth);
@@ -41,10 +39,8 @@ static void bot_start(void)
 /* `github_auth`: the lines of bot.yml's github section that authenticate. */
 static void bot_start_with(const char *github_auth)
 {
-	char cfg[512], policy[512], text[4096], out_path[512];
-	int i;
+	char cfg[512], policy[512], text[4096];
 
-	bot_port = 0;
 	snprintf(policy, sizeof(policy), "%s/policy.yml", root);
 	write_file(policy,
 		"dco:\n  enabled: true\n"
@@ -64,46 +60,13 @@ static void bot_start_with(const char *github_auth)
 		"  token: " TEST_TOKEN "\n"
 		"  base_url: %s\n", root, policy, github_auth, forge.base, forge.base);
 	write_file(cfg, text);
-	snprintf(out_path, sizeof(out_path), "%s/bot.out", root);
-	snprintf(bot_log, sizeof(bot_log), "%s/bot.err", root);
-	unlink(out_path);   /* a restart must not read the old port */
-	bot_pid = fork();
-	assert_true(bot_pid >= 0);
-	if (bot_pid == 0) {
-#ifdef __linux__
-		prctl(PR_SET_PDEATHSIG, SIGTERM);
-#endif
-		if (!freopen(out_path, "w", stdout) || !freopen(bot_log, "w", stderr))
-			_exit(127);
-		execl(clearance_bin, clearance_bin, "serve", "--config", cfg, (char *)NULL);
-		_exit(127);
-	}
-	/* "clearance: listening on http://127.0.0.1:PORT/ ..." */
-	for (i = 0; i < 3000 && !bot_port; i++) {
-		FILE *f = fopen(out_path, "r");
-		char line[512];
-		if (f) {
-			while (fgets(line, sizeof(line), f))
-				if (sscanf(line, "clearance: listening on http://127.0.0.1:%u/", &bot_port) == 1)
-					break;
-			fclose(f);
-		}
-		if (!bot_port)
-			usleep(10000);
-	}
-	if (!bot_port) {
-		sh("cat %s >&2", bot_log);
-		fail_msg("clearance serve did not start");
-	}
+	bot_child_start(&bot, clearance_bin, cfg, root, 0);
 }
 
 static void bot_stop(void)
 {
-	if (bot_pid > 0) {
-		kill(bot_pid, SIGTERM);
-		waitpid(bot_pid, NULL, 0);
-	}
-	bot_pid = -1;
+	if (bot_child_stop(&bot))
+		fail_msg("the bot reported a sanitizer error");
 }
 
 static int setup(void **state)
@@ -129,12 +92,13 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
+	int dirty;
 	(void)state;
-	bot_stop();
+	dirty = bot_child_stop(&bot);
 	git_daemon_stop(&daemon_);
 	standin_stop(&forge);
 	sh("rm -rf %s", root);
-	return 0;
+	return dirty ? -1 : 0;
 }
 
 /* ---- deliveries ---- */
@@ -196,7 +160,7 @@ static void deliver_to(int gitea, const char *event, json_t *payload)
 	headers[2] = h_sig;
 	headers[3] = "Content-Type: application/json";
 	headers[4] = NULL;
-	snprintf(url, sizeof(url), "http://127.0.0.1:%u/webhooks/%s", bot_port, gitea ? "gitea" : "github");
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u/webhooks/%s", bot.port, gitea ? "gitea" : "github");
 	assert_int_equal(cl_http_client_new(&c, NULL), 0);
 	req.method = "POST";
 	req.url = url;
@@ -303,7 +267,7 @@ static json_t *wait_for(int (*ready)(json_t *repo, void *arg), void *arg, const 
 		json_decref(repo);
 		usleep(100000);
 	}
-	sh("cat %s >&2", bot_log);
+	sh("cat %s >&2", bot.log);
 	fail_msg("timed out waiting for %s", what);
 	return NULL;
 }
@@ -367,7 +331,7 @@ static void test_pull_request_dco(void **state)
 		struct cl_http_request req = CL_HTTP_REQUEST_INIT;
 		struct cl_http_response resp = CL_HTTP_RESPONSE_INIT;
 		char url[128];
-		snprintf(url, sizeof(url), "http://127.0.0.1:%u/metrics", bot_port);
+		snprintf(url, sizeof(url), "http://127.0.0.1:%u/metrics", bot.port);
 		assert_int_equal(cl_http_client_new(&c, NULL), 0);
 		req.url = url;
 		assert_int_equal(cl_http_client_send(&resp, c, &req), 0);
@@ -442,7 +406,7 @@ static void test_push_dependency_issue(void **state)
 		}
 		if (!done) {
 			sh("%s deliveries --data-dir %s/data list --limit 100 >&2; cat %s >&2", clearance_bin,
-				root, bot_log);
+				root, bot.log);
 			fail_msg("the force-push delivery %s was not processed", id);
 		}
 	}

@@ -18,7 +18,7 @@
  *     the bot's store
  */
 #include "forge_test_util.h"
-#include "shell_test_util.h"
+#include "bot_test_util.h"
 #include "git_daemon_util.h"
 #include "webhook.h"
 #include "../../bot/events.h"
@@ -33,14 +33,11 @@ static char clearance_bin[1024];
 static char bare[128];
 static struct standin forge;
 static struct git_daemon daemon_;
-static pid_t bot_pid = -1;
-static unsigned int bot_port;
-static char bot_log[300];
+static struct bot_child bot = BOT_CHILD_INIT;
 
 static void bot_start(void)
 {
-	char cfg[512], policy[512], text[2048], out_path[512];
-	int i;
+	char cfg[512], policy[512], text[2048];
 
 	snprintf(policy, sizeof(policy), "%s/bot-policy.yml", root);
 	write_file(policy, "dco:\n  enabled: true\n"
@@ -58,54 +55,15 @@ static void bot_start(void)
 		"github:\n"
 		"  webhook_secret: e2e-secret\n"
 		"  token: " TEST_TOKEN "\n"
-		"  base_url: %s\n", bot_port, root, policy, root, forge.base);
+		"  base_url: %s\n", bot.port, root, policy, root, forge.base);
 	write_file(cfg, text);
-	snprintf(out_path, sizeof(out_path), "%s/bot.out", root);
-	snprintf(bot_log, sizeof(bot_log), "%s/bot.err", root);
-	unlink(out_path);
-	bot_pid = fork();
-	assert_true(bot_pid >= 0);
-	if (bot_pid == 0) {
-#ifdef __linux__
-		prctl(PR_SET_PDEATHSIG, SIGTERM);
-#endif
-		if (!freopen(out_path, "w", stdout) || !freopen(bot_log, "a", stderr))
-			_exit(127);
-		execl(clearance_bin, clearance_bin, "serve", "--config", cfg, (char *)NULL);
-		_exit(127);
-	}
-	for (i = 0; i < 3000; i++) {
-		FILE *f = fopen(out_path, "r");
-		char line[512];
-		unsigned int port = 0;
-		if (f) {
-			while (fgets(line, sizeof(line), f))
-				if (sscanf(line, "clearance: listening on http://127.0.0.1:%u/", &port) == 1)
-					break;
-			fclose(f);
-		}
-		if (port) {
-			bot_port = port;
-			return;
-		}
-		usleep(10000);
-	}
-	sh("cat %s >&2", bot_log);
-	fail_msg("clearance serve did not start");
+	bot_child_start(&bot, clearance_bin, cfg, root, 0);
 }
 
 static void bot_stop(void)
 {
-	char out[256];
-	if (bot_pid > 0) {
-		kill(bot_pid, SIGTERM);
-		waitpid(bot_pid, NULL, 0);
-	}
-	bot_pid = -1;
-	if (*bot_log && sh_status(out, sizeof(out), "grep -l 'Sanitizer\\|runtime error' %s", bot_log) == 0) {
-		sh("cat %s >&2", bot_log);
+	if (bot_child_stop(&bot))
 		fail_msg("the bot reported a sanitizer error");
-	}
 }
 
 static const char *me(void)
@@ -152,19 +110,20 @@ static int setup(void **state)
 	sh("git -C %s/work remote add origin git://127.0.0.1:%d/app.git", root, daemon_.port);
 	standin_start(&forge);
 	bot_start();
-	snprintf(how, sizeof(how), "--bot http://127.0.0.1:%u --secret-file %s/events-secret", bot_port, root);
+	snprintf(how, sizeof(how), "--bot http://127.0.0.1:%u --secret-file %s/events-secret", bot.port, root);
 	install(how);
 	return 0;
 }
 
 static int teardown(void **state)
 {
+	int dirty;
 	(void)state;
-	bot_stop();
+	dirty = bot_child_stop(&bot);
 	git_daemon_stop(&daemon_);
 	standin_stop(&forge);
 	sh("rm -rf %s", root);
-	return 0;
+	return dirty ? -1 : 0;
 }
 
 /* ---- the tracker ---- */
@@ -213,7 +172,7 @@ static json_t *wait_for(int (*ready)(json_t *repo, void *arg), void *arg, const 
 		json_decref(repo);
 		usleep(100000);
 	}
-	sh("cat %s >&2", bot_log);
+	sh("cat %s >&2", bot.log);
 	fail_msg("timed out waiting for %s", what);
 	return NULL;
 }
@@ -399,7 +358,7 @@ static void test_override_recorded(void **state)
 	/* ... and the OSPO sees it on the dashboard. */
 	assert_int_equal(sh_status(out, sizeof(out), "curl -sf -H 'Authorization: Bearer "
 		"hosted-dashboard-token-0123' http://127.0.0.1:%u/dashboard | grep -o 'prod is down'",
-		bot_port), 0);
+		bot.port), 0);
 	assert_non_null(strstr(out, "prod is down"));
 }
 
@@ -486,7 +445,7 @@ static long post_event(const char *body, const char *secret, const char *id)
 	headers[0] = sig_h;
 	headers[1] = id_h;
 	headers[2] = NULL;
-	snprintf(url, sizeof(url), "http://127.0.0.1:%u/events/push", bot_port);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u/events/push", bot.port);
 	assert_int_equal(cl_http_client_new(&c, NULL), 0);
 	req.method = "POST";
 	req.url = url;
