@@ -23,6 +23,7 @@ struct cl_checkpointer {
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
 	long long last_wal;   /* the WAL's size after the last pass */
+	long long locked_at;  /* its size at the last pass writers waited for */
 	long long idle_ms;    /* how long it has not changed */
 };
 
@@ -55,10 +56,14 @@ static int round_once(struct cl_checkpointer *c)
 	/* the WAL did not start over, so its passes left the database file unsynced */
 	if (wal >= c->opts.restart_bytes && (error = cl_queue_sync_db(c->queue)) < 0)
 		return error;
-	if (wal >= c->opts.restart_bytes &&
+	/*
+	 * Once such a pass copied everything, the WAL keeps its size until the
+	 * next commit starts it over: another pass would only hold writers up.
+	 */
+	if (wal >= c->opts.restart_bytes && wal != c->locked_at &&
 	    (pass_ms <= c->opts.quick_pass_ms || wal >= c->opts.hard_bytes)) {
 		c->idle_ms = 0;
-		c->last_wal = -1;
+		c->last_wal = c->locked_at = wal;
 		return locked_pass(c, 0);
 	}
 	if (wal != c->last_wal) {
@@ -115,7 +120,7 @@ int cl_checkpointer_start(struct cl_checkpointer **out, const char *db_path,
 	memcpy(c->wal_path + n, "-wal", 5);
 	c->opts = opts ? *opts : defaults;
 	c->write_lock = write_lock;
-	c->last_wal = -1;
+	c->last_wal = c->locked_at = -1;
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_cond_init(&c->wake, NULL);
 	if ((error = cl_queue_open(&c->queue, db_path, sync, NULL)) < 0)

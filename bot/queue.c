@@ -88,6 +88,7 @@ struct cl_queue {
 	sqlite3 *db;
 	pthread_mutex_t *write_lock;
 	int page_size;             /* read at the first checkpoint */
+	int busy_ms;               /* the connection's busy timeout */
 	sqlite3_stmt *st[ST_COUNT];
 };
 
@@ -150,7 +151,12 @@ int cl_queue_sync_db(struct cl_queue *q)
 
 int cl_queue_checkpoint_truncate(struct cl_queue *q)
 {
-	int rc = sqlite3_wal_checkpoint_v2(q->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	int rc;
+
+	/* the caller holds the writers back: waiting for a reader would stall them too */
+	sqlite3_busy_timeout(q->db, 0);
+	rc = sqlite3_wal_checkpoint_v2(q->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	sqlite3_busy_timeout(q->db, q->busy_ms);
 
 	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
 		return cl_error_from_sqlite(q->db, "store: checkpoint failed");
@@ -160,11 +166,13 @@ int cl_queue_checkpoint_truncate(struct cl_queue *q)
 int cl_queue_open_opts(struct cl_queue **out, const char *path, const struct cl_db_options *opts,
 	pthread_mutex_t *write_lock)
 {
+	static const struct cl_db_options defaults = CL_DB_OPTIONS_INIT;
 	struct cl_queue *q = calloc(1, sizeof(*q));
 	int error = 0, i;
 
 	CL_CHECK_ALLOC(q);
 	q->write_lock = write_lock;
+	q->busy_ms = opts ? opts->busy_timeout_ms : defaults.busy_timeout_ms;
 	if ((error = cl_db_open(&q->db, path, opts, "queue", queue_migrations,
 			sizeof(queue_migrations) / sizeof(queue_migrations[0]))) < 0)
 		goto done;
