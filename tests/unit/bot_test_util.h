@@ -8,6 +8,10 @@
 #define BOT_TEST_UTIL_H
 
 #include "shell_test_util.h"
+#include "http_client.h"
+#include "webhook.h"
+
+#include <jansson.h>
 
 #include <signal.h>
 #include <stdio.h>
@@ -22,8 +26,9 @@ struct bot_child {
 	pid_t pid;
 	unsigned int port;   /* from its "listening on" line */
 	char log[300];       /* its stderr, appended across restarts */
+	int deliveries;      /* sent by bot_child_deliver: the last id is e2e-PID-deliveries */
 };
-#define BOT_CHILD_INIT { -1, 0, "" }
+#define BOT_CHILD_INIT { -1, 0, "", 0 }
 
 /*
  * Start `bin serve --config cfg` with its output in dir/bot.out and
@@ -91,6 +96,48 @@ STU int bot_child_stop(struct bot_child *b)
 		return 1;
 	}
 	return 0;
+}
+
+/*
+ * Send `payload` as a webhook delivery the way GitHub (or Gitea, when
+ * `gitea`) does: its event and delivery headers, signed with `secret`
+ * (GitHub: "sha256=" hex in X-Hub-Signature-256; Gitea: bare hex). The
+ * bot must answer 202.
+ */
+STU void bot_child_deliver(struct bot_child *b, int gitea, const char *secret, const char *event,
+	json_t *payload)
+{
+	struct cl_http_client *c = NULL;
+	struct cl_http_request req = CL_HTTP_REQUEST_INIT;
+	struct cl_http_response resp = CL_HTTP_RESPONSE_INIT;
+	char *body = json_dumps(payload, JSON_COMPACT);
+	char url[128], sig[72], h_event[128], h_id[128], h_sig[128];
+	const char *headers[5];
+	const char *forge = gitea ? "Gitea" : "GitHub";
+
+	assert_non_null(body);
+	cl_webhook_sign(sig, secret, strlen(secret), body, strlen(body), !gitea);
+	snprintf(h_event, sizeof(h_event), "X-%s-Event: %s", forge, event);
+	snprintf(h_id, sizeof(h_id), "X-%s-Delivery: e2e-%d-%d", forge, (int)getpid(), ++b->deliveries);
+	snprintf(h_sig, sizeof(h_sig), "%s: %s", gitea ? "X-Gitea-Signature" : "X-Hub-Signature-256",
+		sig);
+	headers[0] = h_event;
+	headers[1] = h_id;
+	headers[2] = h_sig;
+	headers[3] = "Content-Type: application/json";
+	headers[4] = NULL;
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u/webhooks/%s", b->port, gitea ? "gitea" : "github");
+	assert_int_equal(cl_http_client_new(&c, NULL), 0);
+	req.method = "POST";
+	req.url = url;
+	req.body = body;
+	req.body_len = strlen(body);
+	req.headers = headers;
+	assert_int_equal(cl_http_client_send(&resp, c, &req), 0);
+	assert_int_equal(resp.status, 202);
+	cl_http_response_dispose(&resp);
+	cl_http_client_free(c);
+	free(body);
 }
 
 #endif

@@ -32,7 +32,6 @@ static char root[64];
 static char clearance_bin[1024];
 static struct standin forge;
 static struct bot_child bot = BOT_CHILD_INIT;
-static int delivery_seq;
 
 static char *read_src(const char *rel)
 {
@@ -144,44 +143,7 @@ static long long open_issue(const char *title, const char *body)
 
 static void deliver_to(int gitea, const char *event, json_t *payload)
 {
-	struct cl_http_client *c = NULL;
-	struct cl_http_request req = CL_HTTP_REQUEST_INIT;
-	struct cl_http_response resp = CL_HTTP_RESPONSE_INIT;
-	char *body = json_dumps(payload, JSON_COMPACT);
-	char url[128], sig[72], h_event[128], h_id[128], h_sig[128];
-	const char *headers[5];
-
-	assert_non_null(body);
-	if (gitea) {
-		/* Gitea signs with bare hex in its own header. */
-		cl_webhook_sign(sig, "e2e-gitea-secret", 16, body, strlen(body), 0);
-		snprintf(h_event, sizeof(h_event), "X-Gitea-Event: %s", event);
-		snprintf(h_id, sizeof(h_id), "X-Gitea-Delivery: ap-%d-%d", (int)getpid(), ++delivery_seq);
-		snprintf(h_sig, sizeof(h_sig), "X-Gitea-Signature: %s", sig);
-	} else {
-		cl_webhook_sign(sig, "e2e-secret", 10, body, strlen(body), 1);
-		snprintf(h_event, sizeof(h_event), "X-GitHub-Event: %s", event);
-		snprintf(h_id, sizeof(h_id), "X-GitHub-Delivery: ap-%d-%d", (int)getpid(), ++delivery_seq);
-		snprintf(h_sig, sizeof(h_sig), "X-Hub-Signature-256: %s", sig);
-	}
-	headers[0] = h_event;
-	headers[1] = h_id;
-	headers[2] = h_sig;
-	headers[3] = "Content-Type: application/json";
-	headers[4] = NULL;
-	snprintf(url, sizeof(url), "http://127.0.0.1:%u/webhooks/%s", bot.port,
-		gitea ? "gitea" : "github");
-	assert_int_equal(cl_http_client_new(&c, NULL), 0);
-	req.method = "POST";
-	req.url = url;
-	req.body = body;
-	req.body_len = strlen(body);
-	req.headers = headers;
-	assert_int_equal(cl_http_client_send(&resp, c, &req), 0);
-	assert_int_equal(resp.status, 202);
-	cl_http_response_dispose(&resp);
-	cl_http_client_free(c);
-	free(body);
+	bot_child_deliver(&bot, gitea, gitea ? "e2e-gitea-secret" : "e2e-secret", event, payload);
 }
 
 static void deliver(const char *event, json_t *payload)

@@ -27,7 +27,6 @@ static char clearance_bin[1024];
 static struct standin forge;
 static struct git_daemon daemon_;
 static struct bot_child bot = BOT_CHILD_INIT;
-static int delivery_seq;
 
 static void bot_start_with(const char *github_auth);
 
@@ -135,43 +134,7 @@ static void retarget(json_t *payload)
 
 static void deliver_to(int gitea, const char *event, json_t *payload)
 {
-	struct cl_http_client *c = NULL;
-	struct cl_http_request req = CL_HTTP_REQUEST_INIT;
-	struct cl_http_response resp = CL_HTTP_RESPONSE_INIT;
-	char *body = json_dumps(payload, JSON_COMPACT);
-	char url[128], sig[72], h_event[128], h_id[128], h_sig[128];
-	const char *headers[5];
-
-	assert_non_null(body);
-	if (gitea) {
-		/* Gitea signs with bare hex in its own header. */
-		cl_webhook_sign(sig, "e2e-gitea-secret", 16, body, strlen(body), 0);
-		snprintf(h_event, sizeof(h_event), "X-Gitea-Event: %s", event);
-		snprintf(h_id, sizeof(h_id), "X-Gitea-Delivery: e2e-%d-%d", (int)getpid(), ++delivery_seq);
-		snprintf(h_sig, sizeof(h_sig), "X-Gitea-Signature: %s", sig);
-	} else {
-		cl_webhook_sign(sig, "e2e-secret", 10, body, strlen(body), 1);
-		snprintf(h_event, sizeof(h_event), "X-GitHub-Event: %s", event);
-		snprintf(h_id, sizeof(h_id), "X-GitHub-Delivery: e2e-%d-%d", (int)getpid(), ++delivery_seq);
-		snprintf(h_sig, sizeof(h_sig), "X-Hub-Signature-256: %s", sig);
-	}
-	headers[0] = h_event;
-	headers[1] = h_id;
-	headers[2] = h_sig;
-	headers[3] = "Content-Type: application/json";
-	headers[4] = NULL;
-	snprintf(url, sizeof(url), "http://127.0.0.1:%u/webhooks/%s", bot.port, gitea ? "gitea" : "github");
-	assert_int_equal(cl_http_client_new(&c, NULL), 0);
-	req.method = "POST";
-	req.url = url;
-	req.body = body;
-	req.body_len = strlen(body);
-	req.headers = headers;
-	assert_int_equal(cl_http_client_send(&resp, c, &req), 0);
-	assert_int_equal(resp.status, 202);
-	cl_http_response_dispose(&resp);
-	cl_http_client_free(c);
-	free(body);
+	bot_child_deliver(&bot, gitea, gitea ? "e2e-gitea-secret" : "e2e-secret", event, payload);
 }
 
 static void deliver(const char *event, json_t *payload)
@@ -396,7 +359,7 @@ static void test_push_dependency_issue(void **state)
 		char out[8192], id[64];
 		int i, done = 0;
 		deliver_push("1111111111111111111111111111111111111111", after);
-		snprintf(id, sizeof(id), "e2e-%d-%d", (int)getpid(), delivery_seq);
+		snprintf(id, sizeof(id), "e2e-%d-%d", (int)getpid(), bot.deliveries);
 		for (i = 0; i < 600 && !done; i++) {
 			sh_out(out, sizeof(out), "%s deliveries --data-dir %s/data list --state done "
 				"--limit 100", clearance_bin, root);
