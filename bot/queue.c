@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "body_log.h"
 #include "error.h"
 
 /*
@@ -53,18 +54,28 @@ static const struct cl_db_migration queue_migrations[] = {
 	  " repo TEXT,"
 	  " processed_at INTEGER NOT NULL);"
 	  "CREATE INDEX processed_events_delivery ON processed_events (delivery);" },
+	/*
+	 * Payloads move out of the store into the body log (body_log.h); the
+	 * row keeps where its payload is. Rows from before keep theirs in
+	 * delivery_bodies (body_segment NULL).
+	 */
+	{ "queue", 2,
+	  "ALTER TABLE deliveries ADD COLUMN body_segment INTEGER;"
+	  "ALTER TABLE deliveries ADD COLUMN body_offset INTEGER;"
+	  "ALTER TABLE deliveries ADD COLUMN body_length INTEGER;"
+	  "ALTER TABLE deliveries ADD COLUMN body_check INTEGER;" },
 };
 
 enum {
-	ST_INSERT, ST_INSERT_BODY, ST_FIND, ST_CLAIM, ST_BODY, ST_NEXT, ST_DONE, ST_LOG, ST_REQUEUE,
+	ST_INSERT, ST_FIND, ST_CLAIM, ST_BODY, ST_NEXT, ST_DONE, ST_LOG, ST_REQUEUE,
 	ST_FAIL, ST_COUNT
 };
 
 static const char *const statement_sql[ST_COUNT] = {
 	[ST_INSERT] = "INSERT INTO deliveries (forge, delivery_id, event, action, repo, received_at,"
-		" next_attempt_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)"
+		" next_attempt_at, body_segment, body_offset, body_length, body_check)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, ?8, ?9, ?10)"
 		" ON CONFLICT (forge, delivery_id) DO NOTHING",
-	[ST_INSERT_BODY] = "INSERT INTO delivery_bodies (id, body) VALUES (?1, ?2)",
 	[ST_BODY] = "SELECT body FROM delivery_bodies WHERE id = ?1",
 	[ST_FIND] = "SELECT id FROM deliveries WHERE forge = ?1 AND delivery_id = ?2",
 	[ST_CLAIM] = "UPDATE deliveries SET state = 'running', attempts = attempts + 1,"
@@ -72,7 +83,8 @@ static const char *const statement_sql[ST_COUNT] = {
 		" WHERE id IN (SELECT id FROM deliveries WHERE state = 'queued' AND next_attempt_at <= ?3"
 		" ORDER BY next_attempt_at, id LIMIT ?4)"
 		" RETURNING id, forge, delivery_id, event, action, repo, state, attempts, received_at,"
-		" next_attempt_at, finished_at, lease_owner, last_error",
+		" next_attempt_at, finished_at, lease_owner, last_error, body_segment, body_offset,"
+		" body_length, body_check",
 	[ST_NEXT] = "SELECT min(next_attempt_at) FROM deliveries WHERE state = 'queued'",
 	[ST_DONE] = "UPDATE deliveries SET state = 'done', finished_at = ?3, lease_owner = NULL,"
 		" lease_until = NULL, last_error = NULL WHERE id = ?1 AND state = 'running' AND lease_owner = ?2",
@@ -89,6 +101,7 @@ struct cl_queue {
 	pthread_mutex_t *write_lock;
 	int page_size;             /* read at the first checkpoint */
 	int busy_ms;               /* the connection's busy timeout */
+	struct cl_body_log *bodies;
 	sqlite3_stmt *st[ST_COUNT];
 };
 
@@ -174,7 +187,9 @@ int cl_queue_open_opts(struct cl_queue **out, const char *path, const struct cl_
 	q->write_lock = write_lock;
 	q->busy_ms = opts ? opts->busy_timeout_ms : defaults.busy_timeout_ms;
 	if ((error = cl_db_open(&q->db, path, opts, "queue", queue_migrations,
-			sizeof(queue_migrations) / sizeof(queue_migrations[0]))) < 0)
+			sizeof(queue_migrations) / sizeof(queue_migrations[0]))) < 0 ||
+	    (error = cl_body_log_open(&q->bodies, path,
+			(opts ? opts->sync : defaults.sync) == CL_DB_SYNC_FULL)) < 0)
 		goto done;
 	for (i = 0; i < ST_COUNT; i++)
 		if (sqlite3_prepare_v3(q->db, statement_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
@@ -197,6 +212,7 @@ void cl_queue_close(struct cl_queue *q)
 	for (i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(q->st[i]);
 	cl_db_close(q->db);
+	cl_body_log_close(q->bodies);
 	free(q);
 }
 
@@ -283,8 +299,12 @@ int cl_queue_insert_batch(struct cl_queue *q, struct cl_queue_insert *items, siz
 
 	if ((error = queue_begin(q)) < 0)
 		return error;
+	if ((error = cl_body_log_begin(q->bodies)) < 0)
+		return queue_end(q, error);
 	for (i = 0; i < count && error == 0; i++) {
 		struct cl_queue_insert *it = &items[i];
+		struct cl_body_ref ref;
+		cl_body_log_place(q->bodies, &ref, it->body, it->body_len);
 		sqlite3_reset(ins);
 		sqlite3_clear_bindings(ins);
 		bind_text(ins, 1, it->forge);
@@ -293,22 +313,18 @@ int cl_queue_insert_batch(struct cl_queue *q, struct cl_queue_insert *items, siz
 		bind_text(ins, 4, it->action);
 		bind_text(ins, 5, it->repo);
 		sqlite3_bind_int64(ins, 6, it->received_at);
+		sqlite3_bind_int64(ins, 7, ref.segment);
+		sqlite3_bind_int64(ins, 8, ref.offset);
+		sqlite3_bind_int64(ins, 9, ref.length);
+		sqlite3_bind_int64(ins, 10, ref.check);
 		if (sqlite3_step(ins) != SQLITE_DONE) {
 			error = cl_error_from_sqlite(q->db, "store: cannot insert a delivery");
 			break;
 		}
 		it->inserted = sqlite3_changes(q->db) == 1;
 		if (it->inserted) {
-			sqlite3_stmt *body = q->st[ST_INSERT_BODY];
 			it->id = sqlite3_last_insert_rowid(q->db);
-			sqlite3_reset(body);
-			sqlite3_bind_int64(body, 1, it->id);
-			/* STATIC: the body outlives the statement's use; the reset drops it */
-			sqlite3_bind_blob(body, 2, it->body, (int)it->body_len, SQLITE_STATIC);
-			if (sqlite3_step(body) != SQLITE_DONE)
-				error = cl_error_from_sqlite(q->db, "store: cannot insert a delivery's body");
-			sqlite3_reset(body);
-			sqlite3_clear_bindings(body);
+			error = cl_body_log_add(q->bodies, &ref, it->body);
 			continue;
 		}
 		sqlite3_reset(find);
@@ -322,6 +338,11 @@ int cl_queue_insert_batch(struct cl_queue *q, struct cl_queue_insert *items, siz
 	}
 	sqlite3_reset(ins);
 	sqlite3_clear_bindings(ins);
+	/* the payloads before the rows that point at them */
+	if (error == 0)
+		error = cl_body_log_write(q->bodies);
+	else
+		cl_body_log_abort(q->bodies);
 	return queue_end(q, error);
 }
 
@@ -355,9 +376,9 @@ static int copy_body(struct cl_delivery *d, sqlite3_stmt *st, int col)
 /*
  * Columns in the order id, forge, delivery_id, event, action, repo, state,
  * attempts, received_at, next_attempt_at, finished_at, lease_owner,
- * last_error [, body] - the claim's RETURNING and the SELECTs below agree.
+ * last_error - the claim's RETURNING and the SELECTs below agree.
  */
-static int row_to_delivery(struct cl_delivery **out, sqlite3_stmt *st, int with_body)
+static int row_to_delivery(struct cl_delivery **out, sqlite3_stmt *st)
 {
 	struct cl_delivery *d = calloc(1, sizeof(*d));
 	int error = 0;
@@ -377,8 +398,6 @@ static int row_to_delivery(struct cl_delivery **out, sqlite3_stmt *st, int with_
 	d->received_at = sqlite3_column_int64(st, 8);
 	d->next_attempt_at = sqlite3_column_int64(st, 9);
 	d->finished_at = sqlite3_column_int64(st, 10);
-	if (with_body && (error = copy_body(d, st, 13)) < 0)
-		goto done;
 	*out = d;
 	d = NULL;
 done:
@@ -388,6 +407,46 @@ done:
 
 #define ROW_COLUMNS "id, forge, delivery_id, event, action, repo, state, attempts, received_at," \
 	" next_attempt_at, finished_at, lease_owner, last_error"
+/* after ROW_COLUMNS where the payload is read */
+#define REF_COLUMNS "body_segment, body_offset, body_length, body_check"
+#define REF_COLUMN 13
+
+/* Where a row's payload is in the body log; 0 when the row predates it (delivery_bodies). */
+static int column_ref(struct cl_body_ref *ref, sqlite3_stmt *st, int col)
+{
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		return 0;
+	ref->segment = sqlite3_column_int64(st, col);
+	ref->offset = sqlite3_column_int64(st, col + 1);
+	ref->length = sqlite3_column_int64(st, col + 2);
+	ref->check = sqlite3_column_int64(st, col + 3);
+	return 1;
+}
+
+/* The payload of `d`, at `ref` in the body log or, when `ref` is NULL, in delivery_bodies. */
+static int load_body(struct cl_queue *q, struct cl_delivery *d, const struct cl_body_ref *ref)
+{
+	sqlite3_stmt *body = q->st[ST_BODY];
+	int error;
+
+	if (ref) {
+		free(d->body);
+		d->body = NULL;
+		if ((error = cl_body_log_read(&d->body, &d->body_len, q->bodies, ref)) < 0) {
+			char why[512];
+			snprintf(why, sizeof(why), "%s", cl_error_last());
+			return cl_error_setc(error, "delivery %lld: %s", d->id, why);
+		}
+		return 0;
+	}
+	sqlite3_bind_int64(body, 1, d->id);
+	if (sqlite3_step(body) == SQLITE_ROW)
+		error = copy_body(d, body, 0);
+	else
+		error = cl_error_from_sqlite(q->db, "store: a delivery without its body");
+	sqlite3_reset(body);
+	return error;
+}
 
 /* ---- claim and finish -------------------------------------------------- */
 
@@ -406,55 +465,100 @@ static int by_id(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
+/*
+ * Park a claimed delivery whose payload cannot be read as failed, with the
+ * reason, in the claim's transaction: it would fail every attempt, and it
+ * must not stop the deliveries behind it.
+ */
+static int park_unreadable(struct cl_queue *q, const struct cl_delivery *d, const char *owner,
+	long long now_ms, const char *why)
+{
+	sqlite3_stmt *st = q->st[ST_FAIL];
+	int error = 0;
+
+	sqlite3_bind_int64(st, 1, d->id);
+	sqlite3_bind_text(st, 2, owner, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, now_ms);
+	sqlite3_bind_text(st, 4, why, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		error = cl_error_from_sqlite(q->db, "store: cannot park a delivery");
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return error;
+}
+
 int cl_queue_claim_batch(struct cl_delivery **out, size_t *count, size_t max, long long *next_ms,
 	struct cl_queue *q, const char *owner, long long now_ms, long long lease_ms)
 {
-	sqlite3_stmt *st = q->st[ST_CLAIM], *body = q->st[ST_BODY];
-	size_t n = 0, i;
+	sqlite3_stmt *st = q->st[ST_CLAIM];
+	struct cl_body_ref *refs = calloc(max ? max : 1, sizeof(*refs));
+	char *has_ref = calloc(max ? max : 1, 1);
+	size_t n, kept = 0, parked, i;
 	int error, rc;
 
 	*next_ms = 0;
 	*count = 0;
+	if (!refs || !has_ref) {
+		free(refs);
+		free(has_ref);
+		return cl_error_set("out of memory");
+	}
 	if ((error = queue_begin(q)) < 0)
-		return error;
+		goto out;
+again:
+	n = parked = 0;
 	sqlite3_bind_text(st, 1, owner, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, now_ms + lease_ms);
 	sqlite3_bind_int64(st, 3, now_ms);
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)max);
 	/* the update happens at the first step; the rest hands out the RETURNING rows */
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < max)
-		if ((error = row_to_delivery(&out[n++], st, 0)) < 0)
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < max) {
+		has_ref[n] = (char)column_ref(&refs[n], st, REF_COLUMN);
+		if ((error = row_to_delivery(&out[n++], st)) < 0)
 			break;
+	}
 	if (error == 0 && rc != SQLITE_ROW && rc != SQLITE_DONE)
 		error = cl_error_from_sqlite(q->db, "store: cannot claim deliveries");
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	for (i = 0; i < n && error == 0; i++) {
-		sqlite3_bind_int64(body, 1, out[i]->id);
-		if (sqlite3_step(body) == SQLITE_ROW)
-			error = copy_body(out[i], body, 0);
-		else
-			error = cl_error_from_sqlite(q->db, "store: a delivery without its body");
-		sqlite3_reset(body);
+		struct cl_delivery *d = out[i];
+		out[i] = NULL;
+		error = load_body(q, d, has_ref[i] ? &refs[i] : NULL);
+		if (error == CL_EINVALID) {
+			error = park_unreadable(q, d, owner, now_ms, cl_error_last());
+			cl_delivery_free(d);
+			parked++;
+			continue;
+		}
+		out[kept++] = d;
 	}
-	if (error == 0 && n == 0) {
+	/* every one claimed was parked: the next ready ones, each round parks at least one */
+	if (error == 0 && kept == 0 && parked > 0)
+		goto again;
+	if (error == 0 && kept == 0) {
 		sqlite3_stmt *next = q->st[ST_NEXT];
 		if (sqlite3_step(next) == SQLITE_ROW)
 			*next_ms = sqlite3_column_int64(next, 0);
 		sqlite3_reset(next);
-		queue_end(q, 0);
-		return CL_ENOTFOUND;
+		error = queue_end(q, 0);
+		if (error == 0)
+			error = CL_ENOTFOUND;
+		goto out;
 	}
 	if ((error = queue_end(q, error)) < 0) {
 		for (i = 0; i < n; i++) {
 			cl_delivery_free(out[i]);
 			out[i] = NULL;
 		}
-		return error;
+		goto out;
 	}
-	qsort(out, n, sizeof(*out), by_id);
-	*count = n;
-	return 0;
+	qsort(out, kept, sizeof(*out), by_id);
+	*count = kept;
+out:
+	free(refs);
+	free(has_ref);
+	return error;
 }
 
 int cl_queue_finish(struct cl_queue *q, struct cl_delivery *d, const struct cl_queue_outcome *o,
@@ -589,7 +693,7 @@ int cl_queue_list(struct cl_queue *q, const char *state, int limit, cl_delivery_
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct cl_delivery *d = NULL;
 		int stop;
-		if ((error = row_to_delivery(&d, st, 0)) < 0)
+		if ((error = row_to_delivery(&d, st)) < 0)
 			goto done;
 		stop = cb(d, payload);
 		cl_delivery_free(d);
@@ -608,15 +712,20 @@ int cl_queue_get(struct cl_delivery **out, struct cl_queue *q, long long id)
 	sqlite3_stmt *st = NULL;
 	int error = 0, rc;
 
-	if (sqlite3_prepare_v2(q->db, "SELECT " ROW_COLUMNS ", b.body FROM deliveries"
-			" LEFT JOIN delivery_bodies b USING (id) WHERE id = ?1",
+	if (sqlite3_prepare_v2(q->db, "SELECT " ROW_COLUMNS ", " REF_COLUMNS " FROM deliveries WHERE id = ?1",
 			-1, &st, NULL) != SQLITE_OK)
 		return cl_error_from_sqlite(q->db, "store: cannot read a delivery");
 	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		error = row_to_delivery(out, st, 1);
-	else if (rc == SQLITE_DONE)
+	if (rc == SQLITE_ROW) {
+		struct cl_body_ref ref;
+		int has_ref = column_ref(&ref, st, REF_COLUMN);
+		if ((error = row_to_delivery(out, st)) == 0 &&
+		    (error = load_body(q, *out, has_ref ? &ref : NULL)) < 0) {
+			cl_delivery_free(*out);
+			*out = NULL;
+		}
+	} else if (rc == SQLITE_DONE)
 		error = cl_error_setc(CL_ENOTFOUND, "no delivery %lld", id);
 	else
 		error = cl_error_from_sqlite(q->db, "store: cannot read a delivery");
