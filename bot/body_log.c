@@ -32,6 +32,16 @@ struct pending {
 struct cl_body_log {
 	char *dir;
 	int sync;
+	/*
+	 * Who may read and write the store's file may do the same with its
+	 * payloads, no one else: new segments get its mode and, when root
+	 * makes them (a hook run as root), its owner, as SQLite does for its
+	 * -wal file. A root-owned segment would refuse the bot's appends.
+	 */
+	mode_t mode;
+	uid_t uid;
+	gid_t gid;
+	int chown;
 	/* the segment appended to: its number, descriptor and (in a batch) end */
 	long long segment;
 	int fd;
@@ -47,6 +57,16 @@ struct cl_body_log {
 static void segment_path(char *out, size_t size, const char *dir, long long segment)
 {
 	snprintf(out, size, "%s/%08lld.log", dir, segment);
+}
+
+/* Give a new file or directory the store file's owner and permissions. */
+static int adopt(int fd, const struct cl_body_log *log, mode_t mode, const char *path)
+{
+	if (log->chown && fchown(fd, log->uid, log->gid) < 0)
+		return cl_error_from_errno(path);
+	if (fchmod(fd, mode) < 0)
+		return cl_error_from_errno(path);
+	return 0;
 }
 
 /* The highest segment number in the directory; 1 when there is none. */
@@ -83,6 +103,8 @@ int cl_body_log_open(struct cl_body_log **out, const char *store_path, int sync)
 {
 	struct cl_body_log *log = calloc(1, sizeof(*log));
 	size_t n = strlen(store_path);
+	struct stat st;
+	int error = 0;
 
 	if (!log)
 		return cl_error_set("out of memory");
@@ -94,8 +116,24 @@ int cl_body_log_open(struct cl_body_log **out, const char *store_path, int sync)
 	}
 	memcpy(log->dir, store_path, n);
 	memcpy(log->dir + n, "-bodies", sizeof("-bodies"));
-	if (mkdir(log->dir, 0700) < 0 && errno != EEXIST) {
-		int error = cl_error_from_errno(log->dir);
+	log->mode = 0600;
+	if (stat(store_path, &st) == 0) {
+		log->mode = st.st_mode & 0666;
+		log->uid = st.st_uid;
+		log->gid = st.st_gid;
+		log->chown = geteuid() == 0 && (st.st_uid != 0 || st.st_gid != 0);
+	}
+	if (mkdir(log->dir, 0700) == 0) {
+		/* the directory: searchable by whoever may read the store */
+		int fd = open(log->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		error = fd < 0 ? cl_error_from_errno(log->dir) :
+			adopt(fd, log, log->mode | (log->mode & 0444) >> 2, log->dir);
+		if (fd >= 0)
+			close(fd);
+	} else if (errno != EEXIST) {
+		error = cl_error_from_errno(log->dir);
+	}
+	if (error < 0) {
 		cl_body_log_close(log);
 		return error;
 	}
@@ -121,7 +159,7 @@ void cl_body_log_close(struct cl_body_log *log)
 static int open_segment(struct cl_body_log *log, long long segment)
 {
 	char path[PATH_MAX];
-	int created = 0;
+	int created = 0, error;
 
 	if (log->fd >= 0)
 		close(log->fd);
@@ -134,6 +172,8 @@ static int open_segment(struct cl_body_log *log, long long segment)
 	if (log->fd < 0)
 		return cl_error_from_errno(path);
 	log->segment = segment;
+	if (created && (error = adopt(log->fd, log, log->mode, path)) < 0)
+		return error;
 	/* a new file's name must survive a power loss as well as its bytes */
 	if (created && log->sync)
 		return sync_dir(log->dir);
