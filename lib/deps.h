@@ -49,7 +49,11 @@ struct cl_dep_list {
 
 #define CL_DEP_LIST_INIT { NULL, 0, 0 }
 
-/* Copy `dep` onto the end of the list. */
+/*
+ * Copy `dep` onto the end of the list. The list may keep name, ecosystem
+ * and manifest in one allocation: never free or replace those three of
+ * an item (version and license are separate, to replace at will).
+ */
 int cl_dep_list_add(struct cl_dep_list *list, const struct cl_dep *dep);
 void cl_dep_list_dispose(struct cl_dep_list *list);
 

@@ -127,6 +127,9 @@ void cl_deps_npm__ytree_dispose(struct cl_ytree *tree);
 /* The member `key` of a mapping; NULL when absent or when `map` is NULL or not a mapping. */
 const struct cl_ynode *cl_deps_npm__yget(const struct cl_ynode *map, const char *key);
 
+/* cl_deps_npm__yget for a key of `len` bytes whose length the caller has already. */
+const struct cl_ynode *cl_deps_npm__ygetn(const struct cl_ynode *map, const char *key, size_t len);
+
 /* A scalar member of a mapping, or NULL. */
 const char *cl_deps_npm__ystr(const struct cl_ynode *map, const char *key);
 

@@ -7,6 +7,7 @@
  */
 #include "deps_npm_priv.h"
 #include "error.h"
+#include "strmap.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -59,7 +60,7 @@ static int ytree_grow(struct cl_ytree *t, size_t n)
 	return 0;
 }
 
-static void *ytree_alloc(struct cl_ytree *t, size_t n)
+static inline void *ytree_alloc(struct cl_ytree *t, size_t n)
 {
 	char *p;
 
@@ -95,40 +96,10 @@ void cl_deps_npm__ytree_dispose(struct cl_ytree *t)
 	memset(t, 0, sizeof(*t));
 }
 
-/*
- * A key's hash: eight bytes per multiply, then murmur3's finalizer so
- * the low bits that pick a slot depend on all of them. Not FNV-1a: its
- * multiply per byte is a serial chain, and the pnpm reader hashes a key
- * for every edge of its graph walk.
- */
+/* A key's hash, for the indexes: strmap.c's, cut to the 32 bits a node keeps. */
 static uint32_t ytree_hash(const char *s, size_t len)
 {
-	const uint64_t k = 0xff51afd7ed558ccdULL;
-	uint64_t h = len, w;
-	size_t i;
-
-	for (; len >= 8; s += 8, len -= 8) {
-		memcpy(&w, s, 8);
-		h = (h ^ w) * k;
-		h ^= h >> 32;
-	}
-	for (w = 0, i = 0; i < len; i++)
-		w |= (uint64_t)(unsigned char)s[i] << (8 * i);
-	h = (h ^ w) * k;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return (uint32_t)h;
-}
-
-/* Put `n` in the index of `map` (which has room). */
-static void ytree_index_put(struct cl_ynode *map, struct cl_ynode *n)
-{
-	size_t mask = map->index_cap - 1, i = n->hash & mask;
-
-	while (map->index[i])
-		i = (i + 1) & mask;
-	map->index[i] = n;
+	return (uint32_t)cl_hash_bytes(0, s, len);
 }
 
 static struct cl_ynode *ytree_find(const struct cl_ynode *map, const char *key, size_t len, uint32_t hash)
@@ -177,24 +148,30 @@ static int ytree_index(struct cl_ynode **dup, struct cl_ytree *t, struct cl_ynod
 	memset(map->index, 0, cap * sizeof(*map->index));
 	map->index_cap = (uint32_t)cap;
 	for (c = map->first; c; c = c->next) {
+		size_t mask = cap - 1, i;
+
+		/* one probe both finds an earlier member of the same key and the slot for this one */
 		c->hash = ytree_hash(c->key, c->key_len);
-		if (ytree_find(map, c->key, c->key_len, c->hash)) {
-			*dup = c;
-			return 0;
-		}
-		ytree_index_put(map, c);
+		for (i = c->hash & mask; (d = map->index[i]) != NULL; i = (i + 1) & mask)
+			if (d->hash == c->hash && d->key_len == c->key_len && memcmp(d->key, c->key, c->key_len) == 0) {
+				*dup = c;
+				return 0;
+			}
+		map->index[i] = c;
 	}
 	return 0;
 }
 
-const struct cl_ynode *cl_deps_npm__yget(const struct cl_ynode *map, const char *key)
+const struct cl_ynode *cl_deps_npm__ygetn(const struct cl_ynode *map, const char *key, size_t len)
 {
-	size_t len;
-
 	if (!map || map->kind != CL_YNODE_MAP)
 		return NULL;
-	len = strlen(key);
 	return ytree_find(map, key, len, map->index ? ytree_hash(key, len) : 0);
+}
+
+const struct cl_ynode *cl_deps_npm__yget(const struct cl_ynode *map, const char *key)
+{
+	return cl_deps_npm__ygetn(map, key, strlen(key));
 }
 
 const char *cl_deps_npm__ystr(const struct cl_ynode *map, const char *key)
@@ -261,6 +238,12 @@ struct yl {
 	size_t depth;
 	const char *path;
 	const struct cl_npm_yaml_opts *opts;
+	/*
+	 * By first byte, the lengths (bit 63: 63 or more) of the keys of
+	 * opts->skip: nearly every key read is a package or field name
+	 * that no skipped key matches in both, and so never walks the list.
+	 */
+	uint64_t skip_lens[256];
 };
 
 /* A set of token types, for "the token is one of". */
@@ -272,8 +255,20 @@ static int yl_fail(struct yl *y, const yaml_mark_t *m, const char *problem)
 			(unsigned long)m->line + 1, (unsigned long)m->column + 1, problem);
 }
 
-/* Consume the current token and scan the next. */
-static int yl_next(struct yl *y)
+/* Why the scan failed. libyaml zeroes the token before scanning: deleting it again is safe. */
+static int yl_scan_error(struct yl *y)
+{
+	if (y->parser.error == YAML_MEMORY_ERROR)
+		return cl_error_set("out of memory");
+	return yl_fail(y, &y->parser.problem_mark, y->parser.problem ? y->parser.problem : "invalid YAML");
+}
+
+/*
+ * Consume the current token and scan the next. Inline, with the failure
+ * out of line: it runs once per token, and the call alone was about 1%
+ * of a pnpm parse.
+ */
+static inline int yl_next(struct yl *y)
 {
 	/*
 	 * Only these token types own memory; deleting the others would only
@@ -286,10 +281,7 @@ static int yl_next(struct yl *y)
 		yaml_token_delete(&y->tok);
 	if (yaml_parser_scan(&y->parser, &y->tok))
 		return 0;
-	/* libyaml zeroes the token before scanning: deleting it again is safe */
-	if (y->parser.error == YAML_MEMORY_ERROR)
-		return cl_error_set("out of memory");
-	return yl_fail(y, &y->parser.problem_mark, y->parser.problem ? y->parser.problem : "invalid YAML");
+	return yl_scan_error(y);
 }
 
 static struct yl_frame *yl_top(struct yl *y)
@@ -297,12 +289,26 @@ static struct yl_frame *yl_top(struct yl *y)
 	return y->depth ? &y->stack[y->depth - 1] : NULL;
 }
 
-/* Whether `key` (`len` bytes, NUL-terminated) is in `skip`. */
-static int yl_skipped(const char *key, size_t len, const char *const *skip)
+static void yl_skip_filter(struct yl *y)
 {
-	/* every key below the skip level comes here: test the first byte before anything else */
-	for (; skip && *skip; skip++)
-		if ((*skip)[0] == key[0] && strlen(*skip) == len && memcmp(*skip, key, len) == 0)
+	const char *const *skip;
+
+	for (skip = y->opts->skip; skip && *skip; skip++) {
+		size_t len = strlen(*skip);
+		y->skip_lens[(unsigned char)(*skip)[0]] |= (uint64_t)1 << (len < 63 ? len : 63);
+	}
+}
+
+/* Whether `key` (`len` bytes, NUL-terminated) is in opts->skip. */
+static int yl_skipped(const struct yl *y, const char *key, size_t len)
+{
+	const char *const *skip;
+
+	if (!(y->skip_lens[(unsigned char)key[0]] >> (len < 63 ? len : 63) & 1))
+		return 0;
+	/* strncmp stops at the end of a shorter skip key, and no key holds a NUL (yl_scalar_token) */
+	for (skip = y->opts->skip; *skip; skip++)
+		if ((*skip)[0] == key[0] && strncmp(*skip, key, len) == 0 && (*skip)[len] == '\0')
 			return 1;
 	return 0;
 }
@@ -342,8 +348,13 @@ static void yl_attach(struct yl *y, struct yl_frame *top, struct cl_ynode *v)
 	map->count++;
 }
 
-/* A scalar (`len` bytes and a NUL): the pending key of a mapping, or a value. */
-static int yl_scalar(struct yl *y, const char *text, size_t len, const yaml_mark_t *m)
+/*
+ * A scalar (`len` bytes and a NUL) that starts on 0-based `line`: the
+ * pending key of a mapping, or a value. Lines, not marks, are passed
+ * around: a mark is three words to copy per token, and only a key's line
+ * is kept.
+ */
+static int yl_scalar(struct yl *y, const char *text, size_t len, size_t line)
 {
 	struct yl_frame *top = yl_top(y);
 	struct cl_ynode *v;
@@ -352,14 +363,14 @@ static int yl_scalar(struct yl *y, const char *text, size_t len, const yaml_mark
 	if (top && top->is_map && !top->has_key) {
 		top->has_key = 1;
 		/* tested once per key, and the key of a dropped value is not kept */
-		top->drop = !top->node || (y->depth >= y->opts->skip_depth && yl_skipped(text, len, y->opts->skip));
+		top->drop = !top->node || (y->depth >= y->opts->skip_depth && yl_skipped(y, text, len));
 		if (top->drop)
 			return 0;
 		if (!(s = ytree_strdup(&y->t, text, len)))
 			return cl_error_set("out of memory");
 		top->key = s;
 		top->key_len = (uint32_t)len;
-		top->key_line = (uint32_t)m->line + 1;
+		top->key_line = (uint32_t)line + 1;
 		return 0;
 	}
 	if (yl_dropping(top)) {
@@ -379,9 +390,9 @@ static int yl_scalar(struct yl *y, const char *text, size_t len, const yaml_mark
 }
 
 /* An empty value where the grammar allows one: "key:", "- ", "{a}". */
-static int yl_empty(struct yl *y, const yaml_mark_t *m)
+static int yl_empty(struct yl *y, size_t line)
 {
-	return yl_scalar(y, "", 0, m);
+	return yl_scalar(y, "", 0, line);
 }
 
 /* Open a mapping or sequence in the current place; `state` is what it expects first. */
@@ -448,6 +459,22 @@ static int yl_tag(struct yl *y)
 	return yl_next(y);
 }
 
+/* The scalar token at hand, which starts the node at `m`, then the next token. */
+static int yl_scalar_token(struct yl *y, const yaml_mark_t *m)
+{
+	int error;
+
+	/*
+	 * libyaml's reader refuses a raw NUL byte (and what is not
+	 * UTF-8), so only an escape ("\0") can put one in a scalar
+	 */
+	if (y->tok.data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE &&
+	    memchr(y->tok.data.scalar.value, '\0', y->tok.data.scalar.length))
+		return yl_fail(y, m, "NUL byte in a scalar");
+	error = yl_scalar(y, (const char *)y->tok.data.scalar.value, y->tok.data.scalar.length, m->line);
+	return error < 0 ? error : yl_next(y);
+}
+
 /*
  * A node at the current token: block and flow collections are allowed
  * where `block`, and `indentless` is a mapping value, where a sequence
@@ -455,10 +482,13 @@ static int yl_tag(struct yl *y)
  */
 static int yl_node(struct yl *y, int block, int indentless)
 {
-	yaml_mark_t m = y->tok.start_mark;
+	const yaml_mark_t *m = &y->tok.start_mark;   /* the node's start: the token's, or its tag's */
+	yaml_mark_t tag_mark;
 	int tagged = 0, error;
 
 	if (y->tok.type == YAML_TAG_TOKEN) {
+		tag_mark = y->tok.start_mark;
+		m = &tag_mark;
 		if ((error = yl_tag(y)) < 0)
 			return error;
 		tagged = 1;
@@ -469,40 +499,32 @@ static int yl_node(struct yl *y, int block, int indentless)
 	case YAML_ANCHOR_TOKEN:
 		return yl_fail(y, &y->tok.start_mark, "YAML anchors are not supported here");
 	case YAML_SCALAR_TOKEN:
-		/*
-		 * libyaml's reader refuses a raw NUL byte (and what is not
-		 * UTF-8), so only an escape ("\0") can put one in a scalar
-		 */
-		if (y->tok.data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE &&
-		    memchr(y->tok.data.scalar.value, '\0', y->tok.data.scalar.length))
-			return yl_fail(y, &m, "NUL byte in a scalar");
-		error = yl_scalar(y, (const char *)y->tok.data.scalar.value, y->tok.data.scalar.length, &m);
-		return error < 0 ? error : yl_next(y);
+		return yl_scalar_token(y, m);
 	case YAML_FLOW_SEQUENCE_START_TOKEN:
-		error = yl_open(y, CL_YNODE_SEQ, YL_FSEQ_FIRST, &m);
+		error = yl_open(y, CL_YNODE_SEQ, YL_FSEQ_FIRST, m);
 		return error < 0 ? error : yl_next(y);
 	case YAML_FLOW_MAPPING_START_TOKEN:
-		error = yl_open(y, CL_YNODE_MAP, YL_FMAP_FIRST, &m);
+		error = yl_open(y, CL_YNODE_MAP, YL_FMAP_FIRST, m);
 		return error < 0 ? error : yl_next(y);
 	case YAML_BLOCK_SEQUENCE_START_TOKEN:
 	case YAML_BLOCK_MAPPING_START_TOKEN:
 		if (!block)
 			break;
 		if (y->tok.type == YAML_BLOCK_SEQUENCE_START_TOKEN)
-			error = yl_open(y, CL_YNODE_SEQ, YL_BSEQ_ENTRY, &m);
+			error = yl_open(y, CL_YNODE_SEQ, YL_BSEQ_ENTRY, m);
 		else
-			error = yl_open(y, CL_YNODE_MAP, YL_BMAP_KEY, &m);
+			error = yl_open(y, CL_YNODE_MAP, YL_BMAP_KEY, m);
 		return error < 0 ? error : yl_next(y);
 	case YAML_BLOCK_ENTRY_TOKEN:
 		/* the "-" is the first entry's: the sequence state consumes it */
 		if (indentless)
-			return yl_open(y, CL_YNODE_SEQ, YL_ISEQ_ENTRY, &m);
+			return yl_open(y, CL_YNODE_SEQ, YL_ISEQ_ENTRY, m);
 		break;
 	default:
 		break;
 	}
 	if (tagged)
-		return yl_empty(y, &m);
+		return yl_empty(y, m->line);
 	return yl_fail(y, &y->tok.start_mark, "did not find expected node content");
 }
 
@@ -516,10 +538,13 @@ static int yl_at(const struct yl *y, unsigned int types)
  * node, or an empty value when the next token is one of `ends` (the entry
  * has no node).
  */
-static int yl_entry(struct yl *y, int block, int indentless, unsigned int ends, const yaml_mark_t *m)
+static int yl_entry(struct yl *y, int block, int indentless, unsigned int ends, size_t line)
 {
+	/* most entries are a plain scalar, and no `ends` holds one: skip yl_node's checks */
+	if (y->tok.type == YAML_SCALAR_TOKEN)
+		return yl_scalar_token(y, &y->tok.start_mark);
 	if (yl_at(y, ends))
-		return yl_empty(y, m);
+		return yl_empty(y, line);
 	return yl_node(y, block, indentless);
 }
 
@@ -529,13 +554,13 @@ static int yl_block_seq(struct yl *y, const struct yl_frame *f)
 	const unsigned int ends = f->state == YL_ISEQ_ENTRY ?
 		YL_T(YAML_BLOCK_ENTRY_TOKEN) | YL_T(YAML_KEY_TOKEN) | YL_T(YAML_VALUE_TOKEN) | YL_T(YAML_BLOCK_END_TOKEN) :
 		YL_T(YAML_BLOCK_ENTRY_TOKEN) | YL_T(YAML_BLOCK_END_TOKEN);
-	yaml_mark_t m = y->tok.end_mark;
+	size_t line = y->tok.end_mark.line;   /* of an empty entry */
 	int error;
 
 	if (y->tok.type == YAML_BLOCK_ENTRY_TOKEN) {
 		if ((error = yl_next(y)) < 0)
 			return error;
-		return yl_entry(y, 1, 0, ends, &m);
+		return yl_entry(y, 1, 0, ends, line);
 	}
 	if (f->state == YL_ISEQ_ENTRY)
 		return yl_close(y, 0);   /* it ends where its mapping's next key or end begins */
@@ -548,22 +573,22 @@ static int yl_block_seq(struct yl *y, const struct yl_frame *f)
 static int yl_block_map(struct yl *y, struct yl_frame *f)
 {
 	const unsigned int ends = YL_T(YAML_KEY_TOKEN) | YL_T(YAML_VALUE_TOKEN) | YL_T(YAML_BLOCK_END_TOKEN);
-	yaml_mark_t m = y->tok.end_mark;
+	size_t line = y->tok.end_mark.line;   /* of an empty entry */
 	int error;
 
 	if (f->state == YL_BMAP_VALUE) {
 		f->state = YL_BMAP_KEY;
 		if (y->tok.type != YAML_VALUE_TOKEN)
-			return yl_empty(y, &y->tok.start_mark);   /* "? key" alone */
+			return yl_empty(y, y->tok.start_mark.line);   /* "? key" alone */
 		if ((error = yl_next(y)) < 0)
 			return error;
-		return yl_entry(y, 1, 1, ends, &m);
+		return yl_entry(y, 1, 1, ends, line);
 	}
 	if (y->tok.type == YAML_KEY_TOKEN) {
 		f->state = YL_BMAP_VALUE;
 		if ((error = yl_next(y)) < 0)
 			return error;
-		return yl_entry(y, 1, 1, ends, &m);
+		return yl_entry(y, 1, 1, ends, line);
 	}
 	if (y->tok.type == YAML_BLOCK_END_TOKEN)
 		return yl_close(y, 1);
@@ -601,7 +626,7 @@ static int yl_flow_seq(struct yl *y, struct yl_frame *f)
 static int yl_flow_pair(struct yl *y, struct yl_frame *f)
 {
 	const unsigned int ends = YL_T(YAML_FLOW_ENTRY_TOKEN) | YL_T(YAML_FLOW_SEQUENCE_END_TOKEN);
-	yaml_mark_t m = y->tok.end_mark;
+	size_t line = y->tok.end_mark.line;   /* of an empty entry */
 	int error;
 
 	switch (f->state) {
@@ -612,14 +637,14 @@ static int yl_flow_pair(struct yl *y, struct yl_frame *f)
 		/* as libyaml does: the token after an empty key is consumed with it */
 		if ((error = yl_next(y)) < 0)
 			return error;
-		return yl_empty(y, &m);
+		return yl_empty(y, line);
 	case YL_FPAIR_VALUE:
 		f->state = YL_FPAIR_END;
 		if (y->tok.type != YAML_VALUE_TOKEN)
-			return yl_empty(y, &y->tok.start_mark);
+			return yl_empty(y, y->tok.start_mark.line);
 		if ((error = yl_next(y)) < 0)
 			return error;
-		return yl_entry(y, 0, 0, ends, &m);
+		return yl_entry(y, 0, 0, ends, line);
 	default:
 		return yl_close(y, 0);
 	}
@@ -635,10 +660,10 @@ static int yl_flow_map(struct yl *y, struct yl_frame *f)
 		int has_value = f->state == YL_FMAP_VALUE && y->tok.type == YAML_VALUE_TOKEN;
 		f->state = YL_FMAP_KEY;
 		if (!has_value)
-			return yl_empty(y, &y->tok.start_mark);
+			return yl_empty(y, y->tok.start_mark.line);
 		if ((error = yl_next(y)) < 0)
 			return error;
-		return yl_entry(y, 0, 0, ends, &y->tok.start_mark);
+		return yl_entry(y, 0, 0, ends, y->tok.start_mark.line);
 	}
 	if (y->tok.type != YAML_FLOW_MAPPING_END_TOKEN) {
 		if (f->state != YL_FMAP_FIRST) {
@@ -651,7 +676,7 @@ static int yl_flow_map(struct yl *y, struct yl_frame *f)
 			f->state = YL_FMAP_VALUE;
 			if ((error = yl_next(y)) < 0)
 				return error;
-			return yl_entry(y, 0, 0, YL_T(YAML_VALUE_TOKEN) | ends, &y->tok.start_mark);
+			return yl_entry(y, 0, 0, YL_T(YAML_VALUE_TOKEN) | ends, y->tok.start_mark.line);
 		}
 		/* "{a,}": a trailing ',' before the end */
 		if (y->tok.type != YAML_FLOW_MAPPING_END_TOKEN) {
@@ -728,7 +753,7 @@ static int yl_stream(struct yl *y)
 	if (y->tok.type == YAML_DOCUMENT_START_TOKEN) {
 		if ((error = yl_next(y)) < 0)
 			return error;
-		error = yl_entry(y, 1, 0, no_content, &y->tok.start_mark);
+		error = yl_entry(y, 1, 0, no_content, y->tok.start_mark.line);
 	} else if (explicit) {
 		return yl_fail(y, &y->tok.start_mark, "did not find expected <document start>");
 	} else if (y->tok.type != YAML_STREAM_END_TOKEN) {
@@ -758,6 +783,7 @@ int cl_deps_npm__yaml_load(struct cl_ytree *out, const char *path, const char *d
 	memset(&y, 0, sizeof(y));
 	y.path = path;
 	y.opts = opts;
+	yl_skip_filter(&y);
 	if (!yaml_parser_initialize(&y.parser))
 		return cl_error_set("out of memory");
 	yaml_parser_set_input_string(&y.parser, (const unsigned char *)data, len);

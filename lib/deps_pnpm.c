@@ -104,9 +104,13 @@ struct pnpm {
 static int pnpm_is_alias(const char *v)
 {
 	long at = cl_deps_npm__split_at(v);
-	const char *paren = strchr(v, '(');
+	const char *paren;
 
-	if (at <= 0 || (paren && paren < v + at))
+	/* most versions have no '@' at all: look for a peer suffix only when one does */
+	if (at <= 0)
+		return 0;
+	paren = strchr(v, '(');
+	if (paren && paren < v + at)
 		return 0;
 	return strncmp(v, "file:", 5) != 0 && strncmp(v, "link:", 5) != 0 && strstr(v, "://") == NULL;
 }
@@ -315,7 +319,7 @@ static int pnpm_walk(struct pnpm *st, struct pnpm_queue *q, const struct cl_ynod
 
 		head += slen + 1;
 		/* found before anything is pushed: the push may move the buffer under skey */
-		snap = cl_deps_npm__yget(snapshots, skey);
+		snap = cl_deps_npm__ygetn(snapshots, skey, slen);
 		if (snap) {
 			/*
 			 * A key with no snapshot is not marked: visiting it again
@@ -419,7 +423,7 @@ static unsigned int pnpm_line(const struct cl_ynode *root, const struct cl_ynode
 	const struct cl_ynode *m, *c;
 
 	for (m = root->first; m && m != packages; m = m->next)
-		if (cl_deps_npm__yis_map(m) && (c = cl_deps_npm__yget(m, member->key)) != NULL)
+		if (cl_deps_npm__yis_map(m) && (c = cl_deps_npm__ygetn(m, member->key, member->key_len)) != NULL)
 			return c->line;
 	return member->line;
 }
@@ -435,6 +439,7 @@ static int pnpm_packages(struct pnpm *st, const struct cl_ynode *packages)
 		const struct cl_ynode *pkg = member;
 		char *sname = NULL, *sversion = NULL, *full;
 		const char *name, *version, *fname, *fversion;
+		size_t flen;
 		void **d;
 		enum cl_dep_scope scope = CL_DEP_RUNTIME;
 		enum cl_dep_relation relation = CL_DEP_TRANSITIVE;
@@ -467,11 +472,12 @@ static int pnpm_packages(struct pnpm *st, const struct cl_ynode *packages)
 		full = pnpm_buf_join(&st->abuf, name, version);
 		if (!full)
 			return cl_error_set("out of memory");
-		if ((d = cl_strmap_get(&st->direct, full, strlen(full))) != NULL) {
+		flen = strlen(full);
+		if ((d = cl_strmap_get(&st->direct, full, flen)) != NULL) {
 			relation = CL_DEP_DIRECT;
 			scope = (enum cl_dep_scope)(PNPM_INT(d) - 1);
 		} else if (st->major >= 9) {
-			d = cl_strmap_get(&st->reach, full, strlen(full));
+			d = cl_strmap_get(&st->reach, full, flen);
 			scope = d && PNPM_INT(d) == 2 ? CL_DEP_DEV : CL_DEP_RUNTIME;
 		}
 		if (st->major < 9 && pkg) {

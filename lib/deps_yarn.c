@@ -275,25 +275,42 @@ static void berry_unescape(char *s)
 }
 
 /*
+ * A scratch string for berry_name, reused from entry to entry: a strdup
+ * and free per entry showed in profiles of big lock files.
+ */
+struct berry_buf {
+	char *p;
+	size_t cap;
+};
+
+/*
  * The package a descriptor or locator names: "a@npm:1", "@s/a@npm:^1",
  * "a@patch:a@npm%3A1#...": for patch: the base package. Sets *protocol to
- * the text after '@' (borrowed from the result). NULL when malformed.
+ * the text after '@' (borrowed from the result). The result is in `b`,
+ * valid until its next use. NULL when malformed or out of memory.
  */
-static char *berry_name(const char *spec, const char **protocol)
+static char *berry_name(struct berry_buf *b, const char *spec, const char **protocol)
 {
-	char *s = strdup(spec);
+	size_t len = strlen(spec);
 	long at;
 
-	if (!s)
-		return NULL;
-	at = cl_deps_npm__split_at(s);
-	if (at <= 0) {
-		free(s);
-		return NULL;
+	if (len + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 256;
+		char *p;
+		while (cap < len + 1)
+			cap *= 2;
+		if ((p = realloc(b->p, cap)) == NULL)
+			return NULL;
+		b->p = p;
+		b->cap = cap;
 	}
-	s[at] = '\0';
-	*protocol = s + at + 1;
-	return s;
+	memcpy(b->p, spec, len + 1);
+	at = cl_deps_npm__split_at(b->p);
+	if (at <= 0)
+		return NULL;
+	b->p[at] = '\0';
+	*protocol = b->p + at + 1;
+	return b->p;
 }
 
 static int berry_is_local(const char *protocol)
@@ -337,6 +354,7 @@ static int yarn_berry(struct cl_npm_ctx *ctx, const char *data, size_t len)
 	struct cl_strmap direct = CL_STRMAP_INIT;   /* workspace dependencies as descriptors "name@range" */
 	const struct cl_ynode *root, *entry;
 	struct cl_npm_yaml_opts yopts = { YARN_MAX_DEPTH, berry_skip, 2 };
+	struct berry_buf nbuf = { NULL, 0 };
 	int error;
 
 	if ((error = cl_deps_npm__yaml_load(&tree, ctx->path, data, len, &yopts)) < 0)
@@ -348,10 +366,9 @@ static int yarn_berry(struct cl_npm_ctx *ctx, const char *data, size_t len)
 	}
 	/* pass 1: every workspace's dependencies, as descriptors "name@range" */
 	for (entry = root->first; entry; entry = entry->next) {
-		const char *key = entry->key, *res, *proto;
-		char *name;
+		const char *key = entry->key, *res, *spec;
 		const struct cl_ynode *deps, *range;
-		int local;
+		long at;
 
 		if (strcmp(key, "__metadata") == 0)
 			continue;
@@ -360,14 +377,14 @@ static int yarn_berry(struct cl_npm_ctx *ctx, const char *data, size_t len)
 			goto done;
 		}
 		res = cl_deps_npm__ystr(entry, "resolution");
-		name = berry_name(res ? res : key, &proto);
-		if (!name) {
+		/* only the protocol matters here: berry_name's copy of the name is not needed */
+		spec = res ? res : key;
+		at = cl_deps_npm__split_at(spec);
+		if (at <= 0) {
 			error = cl_deps_npm__fail("%s: entry '%s' has no valid resolution", ctx->path, key);
 			goto done;
 		}
-		local = strncmp(proto, "workspace:", 10) == 0;
-		free(name);
-		if (!local)
+		if (strncmp(spec + at + 1, "workspace:", 10) != 0)
 			continue;
 		deps = cl_deps_npm__yget(entry, "dependencies");
 		if (deps && !cl_deps_npm__yis_map(deps)) {
@@ -397,51 +414,43 @@ static int yarn_berry(struct cl_npm_ctx *ctx, const char *data, size_t len)
 	}
 	for (entry = root->first; entry; entry = entry->next) {
 		const char *key = entry->key, *res, *proto, *version;
-		char *name = NULL;
+		char *name;
 		enum cl_dep_relation relation = CL_DEP_TRANSITIVE;
 
 		if (strcmp(key, "__metadata") == 0)
 			continue;
 		res = cl_deps_npm__ystr(entry, "resolution");
-		name = berry_name(res ? res : key, &proto);
-		if (!name || berry_is_local(proto)) {
-			free(name);
+		name = berry_name(&nbuf, res ? res : key, &proto);
+		if (!name || berry_is_local(proto))
 			continue;
-		}
 		if (strncmp(proto, "patch:", 6) == 0) {
 			/* "a@patch:a@npm%3A1.0.0#..." is package a, patched: attribute it to a */
-			char *base = strdup(proto + 6), *hash, *bname;
+			char *base = strdup(proto + 6), *hash;
 			const char *bproto;
 			CL_CHECK_ALLOC(base);
 			if ((hash = strchr(base, '#')) != NULL)
 				*hash = '\0';
 			berry_unescape(base);
-			bname = berry_name(base, &bproto);
-			if (bname && berry_is_local(bproto)) {
-				free(bname);
-				bname = NULL;
-			}
+			/* the base's name replaces the entry's in the scratch buffer */
+			name = berry_name(&nbuf, base, &bproto);
 			free(base);
-			free(name);
-			if (!bname)
+			if (!name || berry_is_local(bproto))
 				continue;
-			name = bname;
 		}
 		version = cl_deps_npm__ystr(entry, "version");
 		if (!version) {
 			error = cl_deps_npm__fail("%s: entry '%s' has no version", ctx->path, key);
-			free(name);
 			goto done;
 		}
 		if (berry_is_direct(&direct, key))
 			relation = CL_DEP_DIRECT;
 		error = cl_deps_npm__emit(ctx, name, version, relation, CL_DEP_RUNTIME, NULL,
 				entry->line);
-		free(name);
 		if (error < 0)
 			goto done;
 	}
 done:
+	free(nbuf.p);
 	cl_strmap_dispose(&direct);
 	cl_deps_npm__ytree_dispose(&tree);
 	return error;

@@ -15,8 +15,10 @@
 
 /*
  * The hash the map uses, for our other tables of short strings (the npm
- * readers' merge table): `len` bytes of `data` folded into `seed`;
- * chaining calls hashes several strings as one.
+ * readers' merge table, the YAML loader's indexes): `len` bytes of `data`
+ * folded into `seed`; chaining calls hashes several strings as one. Its
+ * values are also kept on disk, as the checks of the bot's stored
+ * payloads (bot/body_log.c): a change to it makes those read as damaged.
  */
 uint64_t cl_hash_bytes(uint64_t seed, const void *data, size_t len);
 
