@@ -59,10 +59,11 @@ struct cl_npm_yaml_opts {
 	unsigned int max_depth;       /* collections nested deeper are refused */
 	/*
 	 * Values of these mapping keys (NULL-terminated, or NULL) in mappings
-	 * at nesting level `skip_depth` or deeper (the top-level mapping is
-	 * level 1) are parsed and checked but not stored: lock files are
-	 * mostly integrity hashes and engine ranges, and building them costs
-	 * more than parsing them.
+	 * at nesting level `skip_depth` (the top-level mapping is level 1:
+	 * the level of a package's fields) are parsed and checked but not
+	 * stored: lock files are mostly integrity hashes and engine ranges,
+	 * and building them costs more than parsing them. Only that level:
+	 * deeper, the same words are the names of dependencies ("os", "bin").
 	 */
 	const char *const *skip;
 	unsigned int skip_depth;

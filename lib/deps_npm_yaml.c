@@ -363,7 +363,7 @@ static int yl_scalar(struct yl *y, const char *text, size_t len, size_t line)
 	if (top && top->is_map && !top->has_key) {
 		top->has_key = 1;
 		/* tested once per key, and the key of a dropped value is not kept */
-		top->drop = !top->node || (y->depth >= y->opts->skip_depth && yl_skipped(y, text, len));
+		top->drop = !top->node || (y->depth == y->opts->skip_depth && yl_skipped(y, text, len));
 		if (top->drop)
 			return 0;
 		if (!(s = ytree_strdup(&y->t, text, len)))
