@@ -34,7 +34,7 @@ static int setup(void **state)
 
 	if (!fx)
 		return -1;
-	strcpy(fx->dir, "/tmp/cl-body-log-XXXXXX");
+	snprintf(fx->dir, sizeof(fx->dir), "/tmp/cl-body-log-XXXXXX");
 	if (!mkdtemp(fx->dir))
 		return -1;
 	snprintf(fx->db, sizeof(fx->db), "%s/clearance.db", fx->dir);
